@@ -1,0 +1,217 @@
+"""What every demo shares: the command line, device choice, seeding, and output.
+
+A demo module defines TITLE, CLAIM, CARDS and ``main(ctx)``, and ends with
+``if __name__ == "__main__": run(main, TITLE, CLAIM, CARDS)``. ``main`` reports
+through ``ctx`` (metric, matrix, log, verdict); ``run`` turns that into JSON
+lines (``--json``) or a readable live view, and into the exit status:
+0 the run finished with a verdict, 1 it failed, 2 bad usage (e.g. no CUDA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import time
+import traceback
+from typing import Any, Callable
+
+from demos.protocol import Emitter
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class DemoFailed(RuntimeError):
+    """Raised by a demo for a failure the user should read as one line."""
+
+
+class TextView:
+    """Human output: a rich live table when rich is installed, plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, dict[str, Any]] = {}
+        self.step = 0
+        self._last_draw = 0.0
+        try:
+            from rich.console import Console
+            from rich.live import Live
+
+            self.console = Console()
+            self._live = Live(console=self.console, refresh_per_second=4, transient=True)
+            self._live.start()
+        except ImportError:  # a bare GPU machine: torch and numpy only
+            self.console = None
+            self._live = None
+
+    def _table(self) -> Any:
+        from rich.table import Table
+
+        names = sorted({n for v in self.latest.values() for n in v})
+        table = Table(title=f"step {self.step}")
+        table.add_column("series")
+        for name in names:
+            table.add_column(name, justify="right")
+        for series, values in self.latest.items():
+            table.add_row(series, *(_fmt(values.get(n)) for n in names))
+        return table
+
+    def handle(self, event_type: str, fields: dict[str, Any]) -> None:
+        if event_type == "metric":
+            self.step = fields["step"]
+            self.latest.setdefault(fields["series"], {}).update(fields["values"])
+            now = time.monotonic()
+            if now - self._last_draw < 0.25:
+                return
+            self._last_draw = now
+            if self._live is not None:
+                self._live.update(self._table())
+            else:
+                parts = ", ".join(f"{k}={_fmt(v)}" for k, v in fields["values"].items())
+                print(f"step {self.step:>5} {fields['series']}: {parts}", flush=True)
+        elif event_type == "meta":
+            self._print(f"[bold]{fields['title']}[/bold] on {fields['device_name']}\nClaim: {fields['claim']}")
+        elif event_type == "log":
+            self._print(fields["message"])
+        elif event_type == "matrix":
+            self._print(f"(matrix {fields['label']}: {len(fields['data'])}x{len(fields['data'][0])})")
+        elif event_type == "verdict":
+            self.close()
+            if self.latest and self.console is not None:
+                self.console.print(self._table())
+            mark = "[green]PASS[/green]" if fields["passed"] else "[red]FAIL[/red]"
+            numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in fields["numbers"].items())
+            self._print(f"{mark} {fields['claim']}\n{fields.get('summary', '')}\n{numbers}")
+        elif event_type == "error":
+            self.close()
+            self._print(f"[red]error:[/red] {fields['message']}")
+
+    def _print(self, text: str) -> None:
+        if self.console is not None:
+            self.console.print(text)
+        else:
+            import re
+
+            print(re.sub(r"\[/?[a-z ]+\]", "", text), flush=True)
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return str(value)
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
+
+
+class DemoContext:
+    """Handed to a demo's main(): the device, the mode, and the reporting calls."""
+
+    def __init__(self, args: argparse.Namespace, device: Any, emit: Callable[..., None]) -> None:
+        self.args = args
+        self.device = device
+        self.quick: bool = args.quick
+        self.seed: int = args.seed
+        self._emit = emit
+        self.verdict_given = False
+        self.started = time.monotonic()
+
+    def metric(self, step: int, series: str, **values: Any) -> None:
+        self._emit("metric", step=int(step), series=series, values=values)
+
+    def matrix(self, label: str, data: Any, step: int | None = None) -> None:
+        fields: dict[str, Any] = {"label": label, "data": data}
+        if step is not None:
+            fields["step"] = int(step)
+        self._emit("matrix", **fields)
+
+    def log(self, message: str) -> None:
+        self._emit("log", message=message)
+
+    def verdict(self, claim: str, passed: bool, numbers: dict[str, Any], summary: str = "") -> None:
+        self.verdict_given = True
+        self._emit("verdict", claim=claim, passed=bool(passed), numbers=numbers, summary=summary)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def parse_args(title: str, argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=title)
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    parser.add_argument("--quick", action="store_true", help="a short run (a few seconds), for tests")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="JSON lines on stdout (the app's protocol)")
+    return parser.parse_args(argv)
+
+
+def pick_device(torch: Any, wanted: str) -> Any:
+    """auto -> CUDA when available; cuda without CUDA raises DemoFailed."""
+    if wanted == "cuda" and not torch.cuda.is_available():
+        raise DemoFailed("--device cuda was asked for, but CUDA is not available on this machine")
+    if wanted == "cuda" or (wanted == "auto" and torch.cuda.is_available()):
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+def device_name(torch: Any, device: Any) -> str:
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return f"cpu ({os.cpu_count()} cores, {torch.get_num_threads()} threads)"
+
+
+def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list[str],
+        argv: list[str] | None = None, params: dict[str, Any] | None = None) -> None:
+    """Run a demo's main() under the shared command line and exit with its status."""
+    args = parse_args(title, argv)
+    emitter = Emitter(sys.stdout)
+    view = None if args.json else TextView()
+
+    def emit(event_type: str, **fields: Any) -> None:
+        if view is None:
+            emitter.emit(event_type, **fields)
+        else:
+            view.handle(event_type, fields)
+
+    import numpy as np
+    import torch
+
+    try:
+        device = pick_device(torch, args.device)
+    except DemoFailed as exc:
+        emit("error", message=str(exc))
+        if view is not None:
+            view.close()
+        sys.exit(EXIT_USAGE)
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    ctx = DemoContext(args, device, emit)
+    emit("meta", title=title, claim=claim, cards=list(cards), device=device.type,
+         device_name=device_name(torch, device),
+         params={"quick": args.quick, "seed": args.seed, **(params or {})})
+    status = EXIT_OK
+    try:
+        main(ctx)
+        if not ctx.verdict_given:
+            raise DemoFailed("the demo ended without a verdict")
+    except DemoFailed as exc:
+        emit("error", message=str(exc))
+        status = EXIT_FAILED
+    except KeyboardInterrupt:
+        emit("error", message="interrupted")
+        status = EXIT_FAILED
+    except Exception as exc:  # report any crash as an event, with where it happened
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        emit("error", message=f"{type(exc).__name__}: {exc} ({os.path.basename(where.filename)}:{where.lineno})")
+        status = EXIT_FAILED
+    finally:
+        if view is not None:
+            view.close()
+    sys.exit(status)

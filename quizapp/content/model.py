@@ -1,0 +1,72 @@
+"""The values the parser produces: cards and the problems found in a deck."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of `quizapp check`, located as path:line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A flashcard as written in markdown. `id` is its identity across edits."""
+
+    id: str
+    question: str  # markdown: the heading text, then any extra question lines
+    answer: str  # markdown
+    topic: str
+    tags: tuple[str, ...] = ()
+    seeds: tuple[int, ...] = ()
+    demo: str | None = None
+    key_points: tuple[str, ...] = ()
+    path: str = ""
+    line: int = 0
+    id_derived: bool = False
+
+    @property
+    def title(self) -> str:
+        """The question's first line, for lists."""
+        return self.question.splitlines()[0] if self.question else ""
+
+    def content_hash(self) -> str:
+        """Changes exactly when what the store keeps about the card changes."""
+        payload = json.dumps(
+            [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Deck:
+    """Every card found under some paths, plus what was wrong with them."""
+
+    cards: list[Card] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]

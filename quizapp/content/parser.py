@@ -1,0 +1,351 @@
+"""Markdown deck files -> Card objects, with every problem located as path:line.
+
+The format is documented in content/README.md. Parsing is pure and total: any
+text gives cards and/or problems, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from quizapp.content.model import Card, Deck, Problem
+
+FRONT_MATTER_KEYS = {"topic", "tags"}
+META_KEYS = {"id", "tags", "seed", "demo"}
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEMO_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+TAG_RE = re.compile(r"^[\w][\w.+/-]*$")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
+ANSWER_RE = re.compile(r"^###\s+answer\s*:?\s*$", re.IGNORECASE)
+KEY_POINTS_RE = re.compile(r"^####\s+key points\s*:?\s*$", re.IGNORECASE)
+BULLET_RE = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based
+    text: str
+    in_fence: bool  # inside a fenced code block, or a fence line itself
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """A card id made from its question: lower-case words joined by dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "card"
+
+
+def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list[tuple[int, str]]]:
+    """Tag each line with whether it sits in a code fence; report unclosed fences."""
+    marked: list[_Line] = []
+    open_fence: tuple[str, int, int] | None = None  # (char, length, line number)
+    for offset, text in enumerate(lines):
+        number = first_number + offset
+        match = FENCE_RE.match(text)
+        if open_fence is None:
+            if match:
+                fence = match.group(1)
+                open_fence = (fence[0], len(fence), number)
+                marked.append(_Line(number, text, True))
+            else:
+                marked.append(_Line(number, text, False))
+        else:
+            marked.append(_Line(number, text, True))
+            stripped = text.strip()
+            char, length, _ = open_fence
+            if stripped and set(stripped) == {char} and len(stripped) >= length:
+                open_fence = None
+    unclosed = []
+    if open_fence is not None:
+        unclosed.append((open_fence[2], "code fence is never closed"))
+    return marked, unclosed
+
+
+def _yaml_problem(path: str, exc: yaml.YAMLError, first_number: int, what: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = first_number + (mark.line if mark is not None else 0)
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return Problem(path, line, f"bad YAML in {what}: {reason}")
+
+
+def _load_yaml(path: str, text: str, first_number: int, what: str) -> tuple[Any, list[Problem]]:
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(path, exc, first_number, what)]
+    except Exception as exc:  # yaml can raise other errors on pathological input
+        return None, [Problem(path, first_number, f"bad YAML in {what}: {exc}")]
+
+
+def _key_lines(text: str, first_number: int) -> dict[str, int]:
+    """Where each top-level key of a small YAML mapping is, for messages."""
+    found: dict[str, int] = {}
+    for offset, line in enumerate(text.splitlines()):
+        match = re.match(r"^([^\s#:][^:]*?)\s*:", line)
+        if match:
+            found.setdefault(match.group(1).strip().strip("'\""), first_number + offset)
+    return found
+
+
+def _tags(value: Any, path: str, line: int, problems: list[Problem]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    tags: list[str] = []
+    for item in items:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool) and TAG_RE.match(str(item)):
+            tags.append(str(item).lower())
+        else:
+            problems.append(Problem(path, line, f"bad tag {item!r}: tags are single words"))
+    return tuple(dict.fromkeys(tags))
+
+
+def _front_matter(path: str, lines: list[str], problems: list[Problem]) -> tuple[dict[str, Any], int]:
+    """Parse YAML front matter; return it and the index of the first body line."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        problems.append(Problem(path, 1, "front matter starting here is never closed with '---'"))
+        return {}, len(lines)
+    text = "\n".join(lines[1:index])
+    data, errors = _load_yaml(path, text, 2, "front matter")
+    problems.extend(errors)
+    if errors:
+        return {}, index + 1
+    if data is None:
+        return {}, index + 1
+    if not isinstance(data, dict):
+        problems.append(Problem(path, 2, "front matter must be a YAML mapping (key: value lines)"))
+        return {}, index + 1
+    where = _key_lines(text, 2)
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        line = where.get(str(key), 2)
+        if key not in FRONT_MATTER_KEYS:
+            problems.append(Problem(path, line, f"unknown front matter key {key!r} (allowed: topic, tags)"))
+        elif key == "topic":
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+                result["topic"] = str(value).strip()
+            else:
+                problems.append(Problem(path, line, "topic must be a non-empty text"))
+        else:
+            result["tags"] = _tags(value, path, line, problems)
+    return result, index + 1
+
+
+def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[str, Any]:
+    """Validate a ```meta block's YAML (block excludes the fence lines)."""
+    first = block[0].number if block else 0
+    text = "\n".join(line.text for line in block)
+    data, errors = _load_yaml(path, text, first, "card metadata")
+    problems.extend(errors)
+    if errors or data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(path, first, "card metadata must be a YAML mapping (key: value lines)"))
+        return {}
+    where = _key_lines(text, first)
+    meta: dict[str, Any] = {}
+    for key, value in data.items():
+        line = where.get(str(key), first)
+        if key not in META_KEYS:
+            problems.append(Problem(path, line, f"unknown card metadata key {key!r} (allowed: id, tags, seed, demo)"))
+        elif key == "id":
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and ID_RE.match(str(value)):
+                meta["id"] = str(value)
+            else:
+                problems.append(Problem(path, line, f"bad id {value!r}: use lower-case letters, digits and '-'"))
+        elif key == "tags":
+            meta["tags"] = _tags(value, path, line, problems)
+        elif key == "seed":
+            items = value if isinstance(value, list) else [value]
+            if items and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+                meta["seeds"] = tuple(items)
+            else:
+                problems.append(Problem(path, line, f"bad seed {value!r}: a positive number or a list of them"))
+        elif key == "demo":
+            if isinstance(value, str) and DEMO_RE.match(value):
+                meta["demo"] = value
+            else:
+                problems.append(Problem(path, line, f"bad demo name {value!r}"))
+    return meta
+
+
+def _key_points(answer: list[_Line]) -> tuple[str, ...]:
+    points: list[str] = []
+    collecting = False
+    for line in answer:
+        if not collecting:
+            collecting = not line.in_fence and bool(KEY_POINTS_RE.match(line.text.strip()))
+            continue
+        match = BULLET_RE.match(line.text)
+        if match and not line.in_fence:
+            points.append(match.group(1).strip())
+        elif line.text.strip() == "" and not points:
+            continue
+        elif points and line.text.startswith(("  ", "\t")) and line.text.strip():
+            points[-1] += " " + line.text.strip()  # a bullet wrapped onto the next line
+        else:
+            break
+    return tuple(points)
+
+
+def _join(lines: Iterable[_Line]) -> str:
+    return "\n".join(line.text for line in lines).strip("\n").rstrip()
+
+
+def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str, Any],
+                problems: list[Problem]) -> Card | None:
+    question_title = heading.text[3:].strip().rstrip("#").strip()
+    errors_before = sum(p.is_error for p in problems)
+    if not question_title:
+        problems.append(Problem(path, heading.number, "empty question: the '## ' heading has no text"))
+    index = 0
+    while index < len(body) and not body[index].text.strip():
+        index += 1
+    meta: dict[str, Any] = {}
+    if index < len(body):
+        match = FENCE_RE.match(body[index].text)
+        if match and match.group(2).lower() == "meta":
+            start = index + 1
+            end = start
+            while end < len(body) and body[end].in_fence and not _closes(body[index].text, body[end].text):
+                end += 1
+            if end >= len(body) or not body[end].in_fence:
+                # the fence never closed (reported by the fence scan); take what is there
+                meta = _card_meta(path, body[start:end], problems)
+                index = end
+            else:
+                meta = _card_meta(path, body[start:end], problems)
+                index = end + 1
+    rest = body[index:]
+    answer_at = [i for i, line in enumerate(rest) if not line.in_fence and ANSWER_RE.match(line.text.strip())]
+    if not answer_at:
+        problems.append(Problem(path, heading.number, "card has no '### Answer' line"))
+        return None
+    if len(answer_at) > 1:
+        problems.append(Problem(path, rest[answer_at[1]].number,
+                                "a second '### Answer' in one card (is a '## ' question heading missing?)"))
+    question_extra = _join(rest[: answer_at[0]])
+    answer_lines = rest[answer_at[0] + 1:]
+    answer = _join(answer_lines)
+    if not answer.strip():
+        problems.append(Problem(path, rest[answer_at[0]].number, "empty answer"))
+    if sum(p.is_error for p in problems) > errors_before:
+        return None
+    question = question_title + ("\n\n" + question_extra if question_extra.strip() else "")
+    card_id = meta.get("id")
+    derived = card_id is None
+    if derived:
+        card_id = slugify(question_title)
+        problems.append(Problem(path, heading.number, f"card has no id; using {card_id!r} made from the question "
+                                "(editing the question will then lose its history)", "warning"))
+    tags = tuple(dict.fromkeys(defaults.get("tags", ()) + meta.get("tags", ())))
+    return Card(
+        id=card_id,
+        question=question,
+        answer=answer,
+        topic=defaults["topic"],
+        tags=tags,
+        seeds=meta.get("seeds", ()),
+        demo=meta.get("demo"),
+        key_points=_key_points(answer_lines),
+        path=path,
+        line=heading.number,
+        id_derived=derived,
+    )
+
+
+def _closes(opening: str, line: str) -> bool:
+    fence = FENCE_RE.match(opening)
+    stripped = line.strip()
+    return bool(fence) and bool(stripped) and set(stripped) == {fence.group(1)[0]} and len(stripped) >= len(fence.group(1))
+
+
+def default_topic(path: str) -> str:
+    stem = Path(path).stem
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "General"
+
+
+def parse_text(text: str, path: str = "<text>") -> tuple[list[Card], list[Problem]]:
+    """Parse one deck file's text. Never raises; problems carry path:line."""
+    problems: list[Problem] = []
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    front, body_start = _front_matter(path, lines, problems)
+    defaults = {"topic": front.get("topic") or default_topic(path), "tags": front.get("tags", ())}
+    marked, unclosed = _mark_fences(lines[body_start:], body_start + 1)
+    problems.extend(Problem(path, number, message) for number, message in unclosed)
+    headings = [i for i, line in enumerate(marked) if not line.in_fence and line.text.startswith("## ")]
+    headings += [i for i, line in enumerate(marked) if not line.in_fence and line.text.rstrip() == "##"]
+    headings.sort()
+    cards: list[Card] = []
+    for position, start in enumerate(headings):
+        end = headings[position + 1] if position + 1 < len(headings) else len(marked)
+        card = _parse_card(path, marked[start], marked[start + 1:end], defaults, problems)
+        if card is not None:
+            cards.append(card)
+    if not headings and not any(p.is_error for p in problems):
+        problems.append(Problem(path, 1, "no cards found (a card starts with a '## ' question heading)", "warning"))
+    return cards, problems
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """A file's text, or a problem saying why it cannot be read as UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(str(path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})")]
+
+
+def deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Markdown files under the given paths; README.md and _*.md are documentation."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.md")
+                                if p.name.lower() != "readme.md" and not p.name.startswith("_")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "no such file or directory"))
+    return files, problems
+
+
+def load_deck(paths: Iterable[Path | str], known_demos: set[str] | None = None) -> Deck:
+    """Parse every deck file under `paths` and check ids across files."""
+    files, problems = deck_files(Path(p) for p in paths)
+    deck = Deck(files=files, problems=problems)
+    seen: dict[str, Card] = {}
+    for path in files:
+        text, read_problems = read_text(path)
+        deck.problems.extend(read_problems)
+        if text is None:
+            continue
+        cards, card_problems = parse_text(text, str(path))
+        deck.problems.extend(card_problems)
+        for card in cards:
+            first = seen.get(card.id)
+            if first is not None:
+                deck.problems.append(Problem(card.path, card.line,
+                                             f"duplicate card id {card.id!r} (first used at {first.path}:{first.line})"))
+                continue
+            seen[card.id] = card
+            if known_demos is not None and card.demo and card.demo not in known_demos:
+                deck.problems.append(Problem(card.path, card.line,
+                                             f"demo {card.demo!r} does not exist in demos/ (yet)", "warning"))
+            deck.cards.append(card)
+    return deck

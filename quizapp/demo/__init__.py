@@ -1,0 +1,1 @@
+"""Running demo programs as child processes and reading their protocol (no torch here)."""

@@ -1,0 +1,152 @@
+"""FSRS-6 scheduling through the `fsrs` package, with previewable fuzz.
+
+The interval fuzz is seeded from the card id and its review count, so the
+interval shown on a rating button is exactly the one that rating gives, and
+replaying a card's ratings rebuilds the same state.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterator
+
+import fsrs
+
+from quizapp.timeutil import from_iso, to_iso
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+# review kinds, as stored with each review (the state the card was in before it)
+KIND_NEW, KIND_LEARNING, KIND_REVIEW, KIND_RELEARNING = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    desired_retention: float = 0.90
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps_min: tuple[int, ...] = (1, 10)
+    relearning_steps_min: tuple[int, ...] = (10,)
+    maximum_interval_days: int = 36500
+    fuzz: bool = True
+    learn_ahead_min: int = 20
+
+    @classmethod
+    def from_store(cls, get: Any) -> "Settings":
+        """Read overrides saved in the database (`get(key)` returns text or None)."""
+        values: dict[str, Any] = {}
+        for key, kind in (("desired_retention", float), ("new_per_day", int), ("reviews_per_day", int)):
+            raw = get(key)
+            if raw is not None:
+                try:
+                    values[key] = kind(raw)
+                except ValueError:
+                    pass
+        return cls(**values)
+
+
+@contextmanager
+def _seeded_fuzz(key: str) -> Iterator[None]:
+    """fsrs draws fuzz from the global `random`; seed it for one call, then restore."""
+    saved = random.getstate()
+    random.seed(key)
+    try:
+        yield
+    finally:
+        random.setstate(saved)
+
+
+def kind_of(state: dict[str, Any]) -> int:
+    if state["reps"] == 0:
+        return KIND_NEW
+    return {1: KIND_LEARNING, 2: KIND_REVIEW, 3: KIND_RELEARNING}[state["state"]]
+
+
+class Scheduler:
+    """Turns (state, rating, time) into the next state; states are plain dicts as stored."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        s = self.settings
+        self.fsrs = fsrs.Scheduler(
+            desired_retention=s.desired_retention,
+            learning_steps=tuple(timedelta(minutes=m) for m in s.learning_steps_min),
+            relearning_steps=tuple(timedelta(minutes=m) for m in s.relearning_steps_min),
+            maximum_interval=s.maximum_interval_days,
+            enable_fuzzing=s.fuzz,
+        )
+
+    @staticmethod
+    def new_state(now: datetime) -> dict[str, Any]:
+        return {"state": 1, "step": 0, "stability": None, "difficulty": None, "due": to_iso(now),
+                "last_review": None, "reps": 0, "lapses": 0}
+
+    @staticmethod
+    def to_fsrs(state: dict[str, Any]) -> fsrs.Card:
+        return fsrs.Card(
+            card_id=0,
+            state=fsrs.State(state["state"]),
+            step=state["step"],
+            stability=state["stability"],
+            difficulty=state["difficulty"],
+            due=from_iso(state["due"]),
+            last_review=from_iso(state["last_review"]) if state["last_review"] else None,
+        )
+
+    def review(self, card_id: str, state: dict[str, Any], rating: int, now: datetime) -> dict[str, Any]:
+        """The state after rating the card at `now`."""
+        with _seeded_fuzz(f"{card_id}:{state['reps']}"):
+            card, _ = self.fsrs.review_card(self.to_fsrs(state), fsrs.Rating(rating), review_datetime=now)
+        lapse = state["reps"] > 0 and state["state"] == 2 and rating == AGAIN
+        return {
+            "state": card.state.value,
+            "step": card.step,
+            "stability": card.stability,
+            "difficulty": card.difficulty,
+            "due": to_iso(card.due),
+            "last_review": to_iso(card.last_review) if card.last_review else to_iso(now),
+            "reps": state["reps"] + 1,
+            "lapses": state["lapses"] + (1 if lapse else 0),
+        }
+
+    def preview(self, card_id: str, state: dict[str, Any], now: datetime) -> dict[int, dict[str, Any]]:
+        """What each of the four ratings would give."""
+        return {rating: self.review(card_id, state, rating, now) for rating in (AGAIN, HARD, GOOD, EASY)}
+
+    def retrievability(self, state: dict[str, Any], now: datetime) -> float | None:
+        """FSRS's probability of recall at `now`, None for a card never reviewed."""
+        if state["reps"] == 0 or state["stability"] is None:
+            return None
+        return float(self.fsrs.get_card_retrievability(self.to_fsrs(state), current_datetime=now))
+
+    def replay(self, card_id: str, ratings: list[tuple[int, datetime]], start: datetime) -> dict[str, Any]:
+        """Rebuild a card's state from its review history alone."""
+        state = self.new_state(start)
+        for rating, moment in ratings:
+            state = self.review(card_id, state, rating, moment)
+        return state
+
+
+def interval_label(now: datetime, due: datetime | str) -> str:
+    """'1m', '10m', '3h', '4d', '2.5mo', '1.2y': how Anki labels the rating buttons."""
+    if isinstance(due, str):
+        due = from_iso(due)
+    seconds = max(0.0, (due - now).total_seconds())
+    if seconds < 30:
+        return "now"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")

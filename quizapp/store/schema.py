@@ -1,0 +1,77 @@
+"""The database schema as a list of forward migrations, indexed by PRAGMA user_version.
+
+Migration N takes a database at version N-1 to version N. Never edit a shipped
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: cards, their scheduling state, the review log, settings
+    """
+    CREATE TABLE cards (
+        id TEXT PRIMARY KEY,
+        topic TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        seeds TEXT NOT NULL DEFAULT '[]',
+        demo TEXT,
+        key_points TEXT NOT NULL DEFAULT '[]',
+        origin TEXT NOT NULL DEFAULT '',
+        source TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL,
+        retired INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX cards_topic ON cards(topic, retired);
+    CREATE TABLE schedule (
+        card_id TEXT PRIMARY KEY REFERENCES cards(id),
+        state INTEGER NOT NULL DEFAULT 1,
+        step INTEGER,
+        stability REAL,
+        difficulty REAL,
+        due TEXT NOT NULL,
+        last_review TEXT,
+        reps INTEGER NOT NULL DEFAULT 0,
+        lapses INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX schedule_due ON schedule(due);
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        card_id TEXT NOT NULL REFERENCES cards(id),
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        reviewed_at TEXT NOT NULL,
+        duration_ms INTEGER,
+        kind INTEGER NOT NULL,
+        state_before TEXT NOT NULL,
+        state_after TEXT NOT NULL
+    );
+    CREATE INDEX reviews_card ON reviews(card_id, reviewed_at);
+    CREATE INDEX reviews_time ON reviews(reviewed_at);
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    # 2: every run of a live demo, linked to the card it was started from
+    """
+    CREATE TABLE demo_runs (
+        id INTEGER PRIMARY KEY,
+        card_id TEXT REFERENCES cards(id),
+        demo TEXT NOT NULL,
+        device TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        duration_s REAL NOT NULL,
+        status TEXT NOT NULL,
+        passed INTEGER,
+        final_metrics TEXT NOT NULL DEFAULT '{}',
+        error TEXT
+    );
+    CREATE INDEX demo_runs_card ON demo_runs(card_id, started_at);
+    """,
+]
+
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""The Textual user interface. Talks to the store and srs only, on the app's thread."""

@@ -1,0 +1,99 @@
+"""The quizapp Textual application: screens, global keys, command palette, theme."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from quizapp.srs import Scheduler, Settings
+from quizapp.store import Store, StoreError
+from quizapp.sync import SyncResult
+
+
+class CardShown(Message):
+    """Posted when a card's question is on screen (benchmarks and tests wait for it)."""
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__()
+        self.card_id = card_id
+
+
+class QuizApp(App[int]):
+    TITLE = "quizapp"
+    SUB_TITLE = "deep-learning interview prep"
+    CSS_PATH = "quizapp.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
+                 start_now: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.sync_result = sync
+        self.scheduler = Scheduler(Settings.from_store(store.setting))
+        self._start = (start_now, start_topic)
+
+    def on_mount(self) -> None:
+        saved = self.store.setting("theme")
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        from quizapp.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.sync_result is not None:
+            self._report_sync(self.sync_result)
+        start_now, topic = self._start
+        if start_now:
+            self.action_study(topic)
+
+    def _report_sync(self, result: SyncResult) -> None:
+        if result.summary.changed:
+            self.notify(f"Deck synced: {result.summary}", title="Content")
+        errors = result.deck.errors
+        if errors:
+            first = errors[0]
+            self.notify(f"{len(errors)} problem(s) in the deck, e.g. {first}. Run `quizapp check`.",
+                        title="Content errors", severity="error", timeout=10)
+
+    def _remember_theme(self, theme) -> None:
+        try:
+            self.store.set_setting("theme", theme.name)
+        except StoreError:
+            pass  # the theme is a nicety; never fail over it
+
+    # -- actions used by screens, keys and the command palette ---------------------------
+
+    def action_study(self, topic: str | None = None) -> None:
+        from quizapp.srs import Session
+        from quizapp.tui.screens.review import ReviewScreen
+
+        session = Session(self.store, self.scheduler, topic=topic or None)
+        self.push_screen(ReviewScreen(session))
+
+    def action_help(self) -> None:
+        from quizapp.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Study: all topics", "Start a session with everything due", self.action_study)
+        try:
+            topics = [row["topic"] for row in self.store.topic_counts("", "")]
+        except StoreError:
+            topics = []
+        for topic in topics:
+            yield SystemCommand(f"Study: {topic}", f"Start a session on {topic} only",
+                                lambda topic=topic: self.action_study(topic))
+        yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
+
+    def on_card_shown(self, message: CardShown) -> None:
+        """Hook for benchmarks and tests; nothing to do in normal use."""

@@ -1,0 +1,43 @@
+"""Help: every key, in one place."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# Keys
+
+| Where | Key | What it does |
+|---|---|---|
+| Topics | Enter | study the highlighted topic |
+| Topics | s | study everything due |
+| Review | Space / Enter | show the answer (then: rate Good) |
+| Review | 1 2 3 4 | Again, Hard, Good, Easy; each button shows the next interval |
+| Review | u | undo the last rating of this session |
+| Review | d | run the card's live demo (cards that have one) |
+| Review | Esc | end the session and see its summary |
+| Anywhere | ctrl+p | command palette (study a topic, change theme, ...) |
+| Anywhere | ? | this help |
+| Anywhere | q | quit (every rating is already saved) |
+
+Ratings are scheduled by FSRS-6 aiming at 90% recall. The study day starts at 4 am.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("question_mark", "close", "Close", show=False),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Markdown(HELP)
+
+    def action_close(self) -> None:
+        self.dismiss()

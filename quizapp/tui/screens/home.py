@@ -1,0 +1,92 @@
+"""Home: topics with their new / learning / due counts; start studying."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizapp.store import StoreError
+from quizapp.timeutil import study_day_end, to_iso, utcnow
+
+ALL = "\x00all"  # the row key of the "All topics" row
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("s", "study_all", "Study all"),
+        Binding("enter", "study_selected", "Study topic", show=True, priority=True),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("", id="home-summary")
+            yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+            yield Static("Enter studies the highlighted topic · s studies everything · ? help · ctrl+p commands",
+                         id="home-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Topic", key="topic")
+        table.add_column("New", key="new")
+        table.add_column("Learn", key="learning")
+        table.add_column("Due", key="due")
+        table.add_column("Cards", key="total")
+        self.action_refresh()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        table = self.query_one(DataTable)
+        now = utcnow()
+        try:
+            rows = self.app.store.topic_counts(to_iso(now), to_iso(study_day_end(now)))
+            new_left, reviews_left = self._limits(now)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", title="Database")
+            return
+        cursor = table.cursor_row
+        table.clear()
+        new = min(new_left, sum(r["new"] for r in rows))
+        due = min(reviews_left, sum(r["due"] for r in rows))
+        learning = sum(r["learning"] for r in rows)
+        table.add_row("[b]All topics[/b]", _n(new, "blue"), _n(learning, "red"), _n(due, "green"),
+                      str(sum(r["total"] for r in rows)), key=ALL)
+        for r in rows:
+            table.add_row(r["topic"], _n(min(r["new"], new_left), "blue"), _n(r["learning"], "red"),
+                          _n(min(r["due"], reviews_left), "green"), str(r["total"]), key=r["topic"])
+        table.move_cursor(row=min(cursor, table.row_count - 1))
+        total = new + due + learning
+        text = (f"[b]{total}[/b] card{'s' * (total != 1)} to study today: {new} new, {learning} learning, "
+                f"{due} review") if total else "Nothing due right now. Come back later, or press s to learn ahead."
+        self.query_one("#home-summary", Static).update(text)
+
+    def _limits(self, now) -> tuple[int, int]:
+        from quizapp.srs import Session
+
+        return Session(self.app.store, self.app.scheduler).limits_left(now)
+
+    def action_study_all(self) -> None:
+        self.app.action_study(None)
+
+    def action_study_selected(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.action_study(None if key == ALL else key)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study_selected()
+
+
+def _n(value: int, colour: str) -> str:
+    return f"[{colour}]{value}[/{colour}]" if value else "[dim]0[/dim]"

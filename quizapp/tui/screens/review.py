@@ -1,0 +1,177 @@
+"""Review: question, Space to reveal, 1-4 to rate (each showing its next interval), u to undo."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Markdown, ProgressBar, Static
+
+from quizapp.content import render_math
+from quizapp.srs import RATING_NAMES, Session, interval_label
+from quizapp.store import StoreError
+from quizapp.tui.app import CardShown
+
+
+class RatingButton(Button, can_focus=False):
+    """A rating button; keys 1-4 press it, so it never takes focus from the card."""
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("space", "reveal_or_good", "Show answer", priority=True),
+        Binding("enter", "reveal_or_good", "Show / Good", show=False, priority=True),
+        Binding("1", "rate(1)", "Again", show=False),
+        Binding("2", "rate(2)", "Hard", show=False),
+        Binding("3", "rate(3)", "Good", show=False),
+        Binding("4", "rate(4)", "Easy", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "end_session", "End session"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.card: dict[str, Any] | None = None
+        self.revealed = False
+        self.shown_at = 0.0
+        self.previews: dict[int, dict[str, Any]] = {}
+        self.done = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="review-status"):
+            yield Static("", id="card-meta")
+            yield ProgressBar(id="session-progress", show_eta=False, show_percentage=False)
+            yield Static("", id="progress-text")
+        with VerticalScroll(id="card-scroll"):
+            yield Markdown("", id="question")
+            yield Static("", id="answer-rule")
+            yield Markdown("", id="answer")
+        with Horizontal(id="ratings"):
+            for rating, name in RATING_NAMES.items():
+                yield RatingButton(name, id=f"rate-{rating}", classes=f"rating rating-{rating}")
+        yield Static("[b]Space[/b] show answer", id="reveal-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Review" + (f" · {self.session.topic}" if self.session.topic else "")
+        self.show_next()
+
+    # -- showing cards ------------------------------------------------------------------
+
+    def show_next(self) -> None:
+        try:
+            card = self.session.next_card()
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", timeout=10)
+            return
+        if card is None:
+            self.finish()
+            return
+        self.show_card(card)
+
+    def show_card(self, card: dict[str, Any]) -> None:
+        self.card = card
+        self.revealed = False
+        self.query_one("#question", Markdown).update("## " + render_math(card["question"]))
+        self.query_one("#answer", Markdown).update("")
+        self.query_one("#answer-rule", Static).update("")
+        tags = " ".join(f"#{t}" for t in card["tags"][:4])
+        demo = " · [b]d[/b] live demo" if card.get("demo") else ""
+        self.query_one("#card-meta", Static).update(f"{card['topic']} {tags}{demo}")
+        self._set_revealed_ui(False)
+        self._update_progress()
+        self.query_one("#card-scroll").scroll_home(animate=False)
+        self.shown_at = time.monotonic()
+        self.app.post_message(CardShown(card["id"]))
+
+    def _update_progress(self) -> None:
+        try:
+            left = self.session.remaining()
+        except StoreError:
+            return
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(1, self.done + left), progress=self.done)
+        self.query_one("#progress-text", Static).update(f"{self.done} done · {left} left")
+
+    def _set_revealed_ui(self, revealed: bool) -> None:
+        self.query_one("#ratings").display = revealed
+        self.query_one("#reveal-hint").display = not revealed
+
+    def reveal(self) -> None:
+        if self.card is None or self.revealed:
+            return
+        self.revealed = True
+        card = self.card
+        self.query_one("#answer-rule", Static).update("─" * 20 + " answer " + "─" * 20)
+        self.query_one("#answer", Markdown).update(render_math(card["answer"]))
+        self.previews = self.session.previews(card)
+        now = self.session.clock()
+        for rating, name in RATING_NAMES.items():
+            label = interval_label(now, self.previews[rating]["due"])
+            self.query_one(f"#rate-{rating}", Button).label = f"{rating} {name} · {label}"
+        self._set_revealed_ui(True)
+        self.refresh_bindings()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_reveal_or_good(self) -> None:
+        if self.revealed:
+            self.action_rate(3)
+        else:
+            self.reveal()
+
+    def action_rate(self, rating: int) -> None:
+        if self.card is None or not self.revealed:
+            return
+        duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        try:
+            self.session.rate(self.card, rating, duration_ms)
+        except StoreError as exc:
+            # the card stays on screen, so the rating can simply be given again
+            self.notify(f"{exc}\nYour rating was not saved; press the key again.",
+                        title="Database", severity="error", timeout=10)
+            return
+        self.done += 1
+        self.show_next()
+
+    def action_undo(self) -> None:
+        try:
+            card = self.session.undo()
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error")
+            return
+        if card is None:
+            self.notify("Nothing to undo in this session.")
+            return
+        self.done = max(0, self.done - 1)
+        self.notify(f"Undid the last rating of “{card['question'].splitlines()[0][:50]}”.")
+        self.show_card(card)
+
+    def action_end_session(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        from quizapp.tui.screens.summary import SummaryScreen
+
+        try:
+            summary = self.session.summary()
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error")
+            self.app.pop_screen()
+            return
+        self.app.switch_screen(SummaryScreen(summary))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id and event.button.id.startswith("rate-"):
+            self.action_rate(int(event.button.id.split("-")[1]))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rate":
+            return self.revealed
+        return True
