@@ -1,0 +1,123 @@
+"""The deck format: what authors write and every error they can make, located as path:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizapp.content import load_deck, parse_text
+from tests.conftest import SMALL_DECK
+
+
+def errors(text: str) -> list[str]:
+    return [f"{p.line}: {p.message}" for p in parse_text(text, "deck.md")[1] if p.is_error]
+
+
+def test_cards_fields_come_from_front_matter_meta_and_body():
+    cards, problems = parse_text(SMALL_DECK, "sample.md")
+    assert [p for p in problems if p.is_error] == []
+    assert [c.id for c in cards] == ["tensor", "mean", "relu"]
+    tensor = cards[0]
+    assert tensor.question == "What is a tensor?"
+    assert tensor.answer.startswith("An n-dimensional array")
+    assert tensor.topic == "Sample"
+    assert tensor.tags == ("sample", "basics")
+    assert tensor.seeds == (29,)
+    assert tensor.key_points == ("n-dimensional array", "dtype and device")
+    assert tensor.line == 6
+    assert cards[2].demo == "xor"
+    assert cards[1].key_points == ()
+
+
+def test_extra_question_text_and_code_blocks_with_headings_inside():
+    text = "## Q1\n\n```meta\nid: q1\n```\n\nGiven this code:\n\n```python\n## not a card\nx = 1\n```\n\n" \
+           "### Answer\n\n```\n### Answer\n## also not a card\n```\nDone.\n"
+    cards, problems = parse_text(text, "d.md")
+    assert [p for p in problems if p.is_error] == []
+    assert len(cards) == 1
+    assert "## not a card" in cards[0].question
+    assert cards[0].answer.endswith("Done.")
+    assert "## also not a card" in cards[0].answer
+
+
+def test_topic_defaults_to_file_name():
+    cards, _ = parse_text("## Q?\n\n```meta\nid: a\n```\n\n### Answer\n\nA.\n", "content/neural-nets.md")
+    assert cards[0].topic == "Neural nets"
+
+
+def test_missing_id_derives_one_and_warns():
+    cards, problems = parse_text("## What is Dropout?\n\n### Answer\n\nRandomly zeroing units.\n", "d.md")
+    assert cards[0].id == "what-is-dropout"
+    assert cards[0].id_derived
+    assert [(p.severity, p.line) for p in problems] == [("warning", 1)]
+    assert "no id" in problems[0].message
+
+
+def test_each_error_names_its_line():
+    assert errors("## \n\n### Answer\n\nx\n") == ["1: empty question: the '## ' heading has no text"]
+    assert errors("## Q\n\n```meta\nid: q\n```\n\n### Answer\n\n   \n") == ["7: empty answer"]
+    assert errors("## Q\n\nno answer marker\n") == ["1: card has no '### Answer' line"]
+    assert errors("## Q\n\n```meta\nid: q\ncolour: red\n```\n### Answer\nA\n") == [
+        "5: unknown card metadata key 'colour' (allowed: id, tags, seed, demo)"]
+    assert errors("## Q\n\n```meta\nid: Bad Id\n```\n### Answer\nA\n")[0].startswith("4: bad id")
+    assert errors("## Q\n\n```meta\nseed: zero\n```\n### Answer\nA\n")[0].startswith("4: bad seed")
+    assert errors("---\ntopic: X\nauthor: me\n---\n## Q\n### Answer\nA\n")[0].startswith(
+        "3: unknown front matter key 'author'")
+    assert errors("---\ntopic: X\n")[0] == "1: front matter starting here is never closed with '---'"
+    assert errors("## Q\n### Answer\nA\n```\nunclosed\n")[0] == "4: code fence is never closed"
+    assert errors("## Q\n### Answer\nA\n### Answer\nB\n")[0].startswith("4: a second '### Answer'")
+
+
+def test_bad_yaml_reports_the_line_inside_the_block():
+    found = errors("## Q\n\n```meta\nid: q\ntags: [a, b\n```\n\n### Answer\n\nA\n")
+    assert len(found) == 1 and found[0].startswith(("5: bad YAML", "6: bad YAML")), found
+    found = errors("---\ntopic: [unclosed\n---\n## Q\n### Answer\nA\n")
+    assert found[0].startswith(("2: bad YAML", "3: bad YAML")), found
+
+
+def test_duplicate_ids_across_files_and_bad_files(tmp_path: Path):
+    (tmp_path / "a.md").write_text("## A\n```meta\nid: same\n```\n### Answer\nx\n")
+    (tmp_path / "b.md").write_text("\n\n## B\n```meta\nid: same\n```\n### Answer\ny\n")
+    (tmp_path / "c.md").write_bytes(b"## C\n### Answer\n\xff\xfe bad\n")
+    (tmp_path / "README.md").write_text("# not a deck file\n")
+    deck = load_deck([tmp_path])
+    messages = sorted(str(p) for p in deck.errors)
+    assert any(m.startswith(f"{tmp_path / 'b.md'}:3: error: duplicate card id 'same' (first used at")
+               for m in messages), messages
+    assert any(m.startswith(f"{tmp_path / 'c.md'}:3: error: not UTF-8") for m in messages), messages
+    assert [c.id for c in deck.cards] == ["same"]
+    assert all("README" not in str(f) for f in deck.files)
+
+
+def test_unknown_demo_is_a_warning_not_an_error(tmp_path: Path):
+    (tmp_path / "a.md").write_text("## A\n```meta\nid: a\ndemo: no_such_demo\n```\n### Answer\nx\n")
+    deck = load_deck([tmp_path], known_demos={"xor"})
+    assert deck.errors == []
+    assert "no_such_demo" in deck.warnings[0].message
+
+
+def test_the_bundled_deck_has_no_errors():
+    from quizapp.paths import bundled_content_dir
+
+    deck = load_deck([bundled_content_dir()])
+    assert deck.errors == []
+    assert len(deck.cards) >= 10
+
+
+TOKENS = list("#`~-:\n []{}abc\t*$\\'\"\r\ufeff") + ["## ", "### Answer", "```meta", "```", "---\n", "id: ",
+                                                     "tags: ", "seed: ", "demo: ", "#### Key points", "\n- ", "\n\n"]
+markdownish = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), markdownish))
+def test_any_text_gives_cards_or_located_problems_never_an_exception(text: str):
+    cards, problems = parse_text(text, "fuzz.md")
+    line_count = text.count("\n") + text.count("\r") + 1
+    for problem in problems:
+        assert 0 <= problem.line <= line_count + 1
+        assert problem.message
+    for card in cards:
+        assert card.id and card.question.strip() and card.answer.strip()

@@ -1,0 +1,118 @@
+"""Scheduling: our states and due dates are the ones the fsrs package gives for the same ratings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import fsrs
+
+from quizapp.srs import AGAIN, EASY, GOOD, HARD, Scheduler, Settings, interval_label
+from quizapp.srs.scheduler import _seeded_fuzz
+from quizapp.timeutil import from_iso, study_day_start
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+SEQUENCE = [(GOOD, 0), (GOOD, 10), (GOOD, 60 * 24), (AGAIN, 60 * 24 * 5), (GOOD, 15), (HARD, 60 * 24 * 2),
+            (EASY, 60 * 24 * 9), (GOOD, 60 * 24 * 40)]
+
+
+def _replay_reference(scheduler: fsrs.Scheduler, card_id: str, seeded: bool) -> list[datetime]:
+    card = fsrs.Card(card_id=0, due=T0)
+    now = T0
+    dues = []
+    for reps, (rating, minutes_later) in enumerate(SEQUENCE):
+        now = now + timedelta(minutes=minutes_later)
+        if seeded:
+            with _seeded_fuzz(f"{card_id}:{reps}"):
+                card, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=now)
+        else:
+            card, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=now)
+        dues.append(card.due)
+    return dues
+
+
+def _replay_ours(scheduler: Scheduler, card_id: str) -> list[datetime]:
+    state = scheduler.new_state(T0)
+    now = T0
+    dues = []
+    for rating, minutes_later in SEQUENCE:
+        now = now + timedelta(minutes=minutes_later)
+        state = scheduler.review(card_id, state, rating, now)
+        dues.append(from_iso(state["due"]))
+    return dues
+
+
+def _close(a: list[datetime], b: list[datetime]) -> bool:
+    # we store milliseconds; fsrs keeps microseconds
+    return len(a) == len(b) and all(abs((x - y).total_seconds()) < 0.001 for x, y in zip(a, b))
+
+
+def test_due_dates_match_the_fsrs_package_without_fuzz():
+    ours = _replay_ours(Scheduler(Settings(fuzz=False)), "card-a")
+    reference = _replay_reference(fsrs.Scheduler(enable_fuzzing=False), "card-a", seeded=False)
+    assert _close(ours, reference)
+    assert ours[-1] - ours[-2] > timedelta(days=20)  # a long, real interval, not a stub
+
+
+def test_due_dates_match_the_fsrs_package_with_fuzz_seeded_per_review():
+    ours = _replay_ours(Scheduler(), "card-b")
+    reference = _replay_reference(fsrs.Scheduler(), "card-b", seeded=True)
+    assert _close(ours, reference)
+
+
+def test_desired_retention_changes_intervals():
+    low = _replay_ours(Scheduler(Settings(desired_retention=0.8, fuzz=False)), "c")
+    high = _replay_ours(Scheduler(Settings(desired_retention=0.95, fuzz=False)), "c")
+    assert low[-1] > high[-1]
+
+
+def test_preview_is_exactly_what_the_rating_gives():
+    scheduler = Scheduler()
+    state = scheduler.new_state(T0)
+    state = scheduler.review("x", state, GOOD, T0)
+    state = scheduler.review("x", state, GOOD, T0 + timedelta(minutes=10))
+    later = T0 + timedelta(days=3)
+    preview = scheduler.preview("x", state, later)
+    for rating in (AGAIN, HARD, GOOD, EASY):
+        assert scheduler.review("x", state, rating, later) == preview[rating]
+    dues = [from_iso(preview[r]["due"]) for r in (AGAIN, HARD, GOOD, EASY)]
+    assert dues == sorted(dues)
+
+
+def test_lapses_count_forgotten_review_cards_only():
+    scheduler = Scheduler(Settings(fuzz=False))
+    state = scheduler.new_state(T0)
+    state = scheduler.review("x", state, AGAIN, T0)
+    assert state["lapses"] == 0  # forgetting a new card is not a lapse
+    state = scheduler.review("x", state, GOOD, T0 + timedelta(minutes=1))
+    state = scheduler.review("x", state, GOOD, T0 + timedelta(minutes=11))
+    assert state["state"] == 2
+    state = scheduler.review("x", state, AGAIN, T0 + timedelta(days=5))
+    assert state["lapses"] == 1 and state["state"] == 3
+
+
+def test_replay_rebuilds_the_stored_state():
+    scheduler = Scheduler()
+    moments = [T0 + timedelta(minutes=m) for m in (0, 10, 60 * 24, 60 * 24 * 6)]
+    ratings = [(GOOD, moments[0]), (GOOD, moments[1]), (HARD, moments[2]), (GOOD, moments[3])]
+    state = scheduler.new_state(T0)
+    for rating, moment in ratings:
+        state = scheduler.review("k", state, rating, moment)
+    assert scheduler.replay("k", ratings, T0) == state
+
+
+def test_interval_labels():
+    assert interval_label(T0, T0 + timedelta(minutes=1)) == "1m"
+    assert interval_label(T0, T0 + timedelta(minutes=10)) == "10m"
+    assert interval_label(T0, T0 + timedelta(hours=5)) == "5h"
+    assert interval_label(T0, T0 + timedelta(days=4)) == "4d"
+    assert interval_label(T0, T0 + timedelta(days=75)) == "2.5mo"
+    assert interval_label(T0, T0 + timedelta(days=730)) == "2y"
+
+
+def test_study_day_rolls_over_at_4am_local():
+    utc = timezone.utc
+    assert study_day_start(datetime(2026, 1, 5, 3, 59, tzinfo=utc), tz=utc) == datetime(2026, 1, 4, 4, tzinfo=utc)
+    assert study_day_start(datetime(2026, 1, 5, 4, 0, tzinfo=utc), tz=utc) == datetime(2026, 1, 5, 4, tzinfo=utc)
+    plus9 = timezone(timedelta(hours=9))
+    # 20:00 UTC is 05:00 next day in UTC+9: that day's study day began at 04:00 local = 19:00 UTC
+    assert study_day_start(datetime(2026, 1, 5, 20, 0, tzinfo=utc), tz=plus9) == datetime(2026, 1, 5, 19, tzinfo=utc)
