@@ -72,7 +72,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in deck.problems:
         print(problem)
     errors, warnings = len(deck.errors), len(deck.warnings)
-    print(f"{path}: {len(deck.cards)} cards in {len(deck.files)} files, "
+    cards, files = len(deck.cards), len(deck.files)
+    print(f"{path}: {cards} card{'s' * (cards != 1)} in {files} file{'s' * (files != 1)}, "
           f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     return 1 if errors else 0
 

@@ -13,6 +13,11 @@ from typing import Any, Iterable
 
 import yaml
 
+try:  # libyaml is several times faster; start-up parses every card's metadata
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 from quizapp.content.model import Card, Deck, Problem
 
 FRONT_MATTER_KEYS = {"topic", "tags"}
@@ -65,18 +70,20 @@ def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list
     return marked, unclosed
 
 
-def _yaml_problem(path: str, exc: yaml.YAMLError, first_number: int, what: str) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = first_number + (mark.line if mark is not None else 0)
+def _yaml_problem(path: str, exc: yaml.YAMLError, text: str, first_number: int, what: str) -> Problem:
+    # the context mark is where the broken construct began (an unclosed '['); else where parsing failed
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    last_line = first_number + max(0, text.count("\n"))
+    line = min(first_number + (mark.line if mark is not None else 0), last_line)
     reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return Problem(path, line, f"bad YAML in {what}: {reason}")
 
 
 def _load_yaml(path: str, text: str, first_number: int, what: str) -> tuple[Any, list[Problem]]:
     try:
-        return yaml.safe_load(text), []
+        return yaml.load(text, Loader=_Loader), []
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(path, exc, first_number, what)]
+        return None, [_yaml_problem(path, exc, text, first_number, what)]
     except Exception as exc:  # yaml can raise other errors on pathological input
         return None, [Problem(path, first_number, f"bad YAML in {what}: {exc}")]
 
@@ -283,9 +290,8 @@ def parse_text(text: str, path: str = "<text>") -> tuple[list[Card], list[Proble
     defaults = {"topic": front.get("topic") or default_topic(path), "tags": front.get("tags", ())}
     marked, unclosed = _mark_fences(lines[body_start:], body_start + 1)
     problems.extend(Problem(path, number, message) for number, message in unclosed)
-    headings = [i for i, line in enumerate(marked) if not line.in_fence and line.text.startswith("## ")]
-    headings += [i for i, line in enumerate(marked) if not line.in_fence and line.text.rstrip() == "##"]
-    headings.sort()
+    headings = [i for i, line in enumerate(marked)
+                if not line.in_fence and (line.text.startswith("## ") or line.text.rstrip() == "##")]
     cards: list[Card] = []
     for position, start in enumerate(headings):
         end = headings[position + 1] if position + 1 < len(headings) else len(marked)

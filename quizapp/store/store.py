@@ -7,14 +7,13 @@ except by an explicit undo.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
-
-import sqlite_utils
 
 from quizapp.content.model import Card
 from quizapp.store.schema import LATEST, MIGRATIONS
@@ -51,7 +50,16 @@ class Store:
         self.path = Path(path).expanduser()
         self._timeout = timeout
         self.conn = self._connect()
-        self.db = sqlite_utils.Database(self.conn)
+        self._db = None
+
+    @property
+    def db(self):
+        """sqlite-utils over the same connection, imported on first write (it costs ~0.15 s to import)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # -- opening -----------------------------------------------------------------
 
@@ -122,7 +130,9 @@ class Store:
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         try:
-            return list(self.db.query(sql, params))
+            cursor = self.conn.execute(sql, params)
+            columns = [d[0] for d in cursor.description]
+            return [dict(zip(columns, row)) for row in cursor]
         except sqlite3.Error as exc:
             raise _translate_error(self.path, exc) from None
 
@@ -143,6 +153,10 @@ class Store:
         if they return. Unchanged content writes nothing.
         """
         summary = SyncSummary()
+        fingerprint = _fingerprint(cards, retire)
+        key = f"synced:{origin}"
+        if self.setting(key) == fingerprint:
+            return summary  # this exact deck was synced last time: nothing can differ
         existing = {row["id"]: row for row in self._rows(
             "SELECT id, content_hash, retired, origin, position, source FROM cards")}
         inserts: list[dict[str, Any]] = []
@@ -169,9 +183,8 @@ class Store:
         to_retire = [cid for cid, old in existing.items()
                      if retire and old["origin"] == origin and not old["retired"] and cid not in seen]
         summary.retired = len(to_retire)
-        if not (inserts or updates or to_retire):
-            return summary
         with self._transaction():
+            self.db["settings"].upsert({"key": key, "value": fingerprint}, pk="key")
             if inserts:
                 self.db["cards"].insert_all(inserts)
                 self.db["schedule"].insert_all(
@@ -320,6 +333,14 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         with self._transaction():
             self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+
+def _fingerprint(cards: Sequence[Card], retire: bool) -> str:
+    """One hash over a whole deck: ids, contents, order and sources."""
+    digest = hashlib.sha256(b"retire" if retire else b"keep")
+    for card in cards:
+        digest.update(f"{card.id}\0{card.content_hash()}\0{card.path}:{card.line}\n".encode())
+    return digest.hexdigest()
 
 
 def _card_row(card: Card, origin: str, position: int, now: str) -> dict[str, Any]:

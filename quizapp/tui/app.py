@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -25,7 +26,7 @@ class CardShown(Message):
 class QuizApp(App[int]):
     TITLE = "quizapp"
     SUB_TITLE = "deep-learning interview prep"
-    CSS_PATH = "quizapp.tcss"
+    CSS_PATH = Path(__file__).with_name("quizapp.tcss")  # absolute, so subclasses elsewhere find it
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),

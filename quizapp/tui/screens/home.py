@@ -37,11 +37,12 @@ class HomeScreen(Screen):
         table.add_column("Learn", key="learning")
         table.add_column("Due", key="due")
         table.add_column("Cards", key="total")
-        self.action_refresh()
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        """Counts are fetched whenever this screen becomes the visible one (and not before)."""
+        if self.app.screen is self:
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         table = self.query_one(DataTable)

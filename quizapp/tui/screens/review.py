@@ -85,7 +85,7 @@ class ReviewScreen(Screen):
         demo = " · [b]d[/b] live demo" if card.get("demo") else ""
         self.query_one("#card-meta", Static).update(f"{card['topic']} {tags}{demo}")
         self._set_revealed_ui(False)
-        self._update_progress()
+        self.call_after_refresh(self._update_progress)  # the card first, the count a moment later
         self.query_one("#card-scroll").scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.app.post_message(CardShown(card["id"]))

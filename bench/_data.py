@@ -1,0 +1,73 @@
+"""Synthetic decks and review histories for the benchmarks (made fresh each run, never committed)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from quizapp.content import Card
+from quizapp.srs import Scheduler
+from quizapp.srs.scheduler import kind_of
+from quizapp.store import Store
+from quizapp.timeutil import to_iso, utcnow
+
+CARD_TEMPLATE = """\
+## Synthetic question {i}: what does layer {i} compute?
+
+```meta
+id: synthetic-{i}
+tags: [bench, t{t}]
+```
+
+### Answer
+
+A weighted sum $\\sum_j w_{{ij}} x_j + b_i$ followed by a non-linearity, card {i}.
+
+#### Key points
+
+- weighted sum
+- bias
+- activation
+"""
+
+
+def write_deck(folder: Path, cards: int, per_file: int = 100) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, cards, per_file):
+        body = "\n".join(CARD_TEMPLATE.format(i=i, t=i % 7) for i in range(start, min(cards, start + per_file)))
+        (folder / f"topic-{start // per_file:04d}.md").write_text(
+            f"---\ntopic: Topic {start // per_file % 20}\n---\n\n{body}", encoding="utf-8")
+    return folder
+
+
+def fill_database(path: Path, cards: int, reviews: int, seed: int = 0) -> None:
+    """A database with `cards` cards and `reviews` reviews spread over the past year, through the store."""
+    rng = random.Random(seed)
+    store = Store(path)
+    now = utcnow()
+    deck = [Card(id=f"bench-{i}", question=f"Question {i}?", answer=f"Answer {i}.", topic=f"Topic {i % 20}",
+                 tags=("bench",), path="bench.md", line=i) for i in range(cards)]
+    store.sync(deck, "bench", to_iso(now))
+    scheduler = Scheduler()
+    per_card = max(1, reviews // cards)
+    rows = []
+    finals = {}
+    reviewed = rng.sample(range(cards), k=min(cards, reviews // per_card))
+    for i in reviewed:
+        state = scheduler.new_state(now - timedelta(days=366))
+        # review times spread over the past year, ending before today
+        moments = sorted(now - timedelta(days=1, minutes=rng.randint(0, 60 * 24 * 364)) for _ in range(per_card))
+        for moment in moments:
+            rating = rng.choices([1, 2, 3, 4], weights=[1, 2, 6, 1])[0]
+            after = scheduler.review(f"bench-{i}", state, rating, moment)
+            rows.append({"card_id": f"bench-{i}", "rating": rating, "reviewed_at": to_iso(moment),
+                         "duration_ms": rng.randint(2000, 20000), "kind": kind_of(state),
+                         "state_before": state, "state_after": after})
+            state = after
+        finals[f"bench-{i}"] = state
+    with store.conn:  # one transaction: this is test data, not a user's reviews
+        for card_id, state in finals.items():
+            store.db["schedule"].update(card_id, state)
+        store.db["reviews"].insert_all(rows, batch_size=5000)
+    store.close()

@@ -1,0 +1,16 @@
+"""Run every benchmark in turn (`make bench`); each prints its own figures."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+NAMES = [a for a in sys.argv[1:]] or ["startup", "import_sync", "rating", "stats", "demo_overhead"]
+
+for name in NAMES:
+    path = HERE / f"{name}.py"
+    if path.exists():
+        print(f"== {name}")
+        runpy.run_path(str(path), run_name="__main__")

@@ -1,0 +1,70 @@
+"""The command line: check, import, stats, version, and the database location rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quizapp import __version__
+from quizapp.cli import main
+from quizapp.paths import default_db_path
+from quizapp.store import Store
+
+
+def test_check_clean_deck_prints_summary_and_exits_0(deck_dir: Path, capsys):
+    assert main(["check", str(deck_dir)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == f"{deck_dir}: 3 cards in 1 file, 0 errors, 0 warnings"
+
+
+def test_check_broken_deck_prints_path_line_and_exits_1(tmp_path: Path, capsys):
+    bad = tmp_path / "bad.md"
+    bad.write_text("## Fine?\n```meta\nid: fine\n```\n### Answer\nyes\n\n## Broken?\n```meta\nid: [x\n```\n")
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:10: error: bad YAML in card metadata" in out
+    assert f"{bad}:8: error: card has no '### Answer' line" in out
+    assert "1 card in 1 file, 2 errors" in out
+
+
+def test_import_then_reimport(tmp_path: Path, deck_dir: Path, capsys):
+    db = tmp_path / "x.db"
+    assert main(["--db", str(db), "import", str(deck_dir)]) == 0
+    assert "3 added, 0 updated, 0 retired" in capsys.readouterr().out
+    assert main(["import", str(deck_dir), "--db", str(db)]) == 0  # options after the command work too
+    assert "0 added, 0 updated, 0 retired" in capsys.readouterr().out
+    store = Store(db)
+    assert store.card_count() == 3
+    store.close()
+
+
+def test_import_missing_path(tmp_path: Path, capsys):
+    assert main(["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "nope")]) == 1
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_stats_prints_a_table(tmp_path: Path, deck_dir: Path, capsys):
+    db = tmp_path / "x.db"
+    main(["--db", str(db), "import", str(deck_dir)])
+    capsys.readouterr()
+    assert main(["--db", str(db), "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "New cards waiting" in out and "3" in out and "Streak" in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_database_location(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("QUIZAPP_DB", str(tmp_path / "env.db"))
+    assert default_db_path() == tmp_path / "env.db"
+    monkeypatch.delenv("QUIZAPP_DB")
+    path = default_db_path()
+    assert path.name == "quizapp.db"
+    repo = Path(__file__).resolve().parents[1]
+    assert repo not in path.parents
