@@ -9,6 +9,7 @@ Code spans and fenced code are left alone.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 SUPERSCRIPT = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzTᵀ*",
@@ -184,7 +185,8 @@ def latex_to_unicode(source: str) -> str:
     except Exception:  # unparseable math is shown as written rather than crashing
         return source
     text = re.sub(r"\b(" + "|".join(WORD_OPERATORS) + r") ([(\[])", r"\1\2", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
+    # precomposed letters (ŷ rather than y + U+0302) draw in one cell in every terminal
+    return unicodedata.normalize("NFC", re.sub(r"[ \t]{2,}", " ", text).strip())
 
 
 DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
