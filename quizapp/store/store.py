@@ -324,6 +324,25 @@ class Store:
         return self._value("SELECT count(*) FROM schedule s JOIN cards c ON c.id = s.card_id "
                            "WHERE c.retired = 0 AND s.reps = 0")
 
+    # -- demo runs ---------------------------------------------------------------------
+
+    def record_demo_run(self, card_id: str | None, demo: str, device: str, started_at: str, duration_s: float,
+                        status: str, passed: bool | None, final_metrics: dict[str, Any], error: str | None) -> int:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO demo_runs (card_id, demo, device, started_at, duration_s, status, passed, "
+                "final_metrics, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (card_id, demo, device, started_at, duration_s, status, None if passed is None else int(passed),
+                 json.dumps(final_metrics, default=str), error))
+            return int(cursor.lastrowid)
+
+    def demo_runs(self, card_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM demo_runs WHERE (? IS NULL OR card_id = ?) "
+                          "ORDER BY started_at DESC, id DESC LIMIT ?", (card_id, card_id, limit))
+        for row in rows:
+            row["final_metrics"] = json.loads(row["final_metrics"])
+        return rows
+
     # -- settings --------------------------------------------------------------------
 
     def setting(self, key: str, default: str | None = None) -> str | None:

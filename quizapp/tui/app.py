@@ -78,6 +78,17 @@ class QuizApp(App[int]):
         session = Session(self.store, self.scheduler, topic=topic or None)
         self.push_screen(ReviewScreen(session))
 
+    def action_demo(self, name: str, card_id: str | None = None) -> None:
+        from quizapp.demo.registry import available_demos
+        from quizapp.tui.screens.demo import DemoScreen
+
+        demos = available_demos()
+        if name not in demos:
+            self.notify(f"There is no demo called {name!r} in demos/ (known: {', '.join(demos) or 'none'}).",
+                        title="Demo", severity="error")
+            return
+        self.push_screen(DemoScreen(name, card_id=card_id, claim=demos[name].claim))
+
     def action_help(self) -> None:
         from quizapp.tui.screens.help import HelpScreen
 
@@ -94,6 +105,11 @@ class QuizApp(App[int]):
         for topic in topics:
             yield SystemCommand(f"Study: {topic}", f"Start a session on {topic} only",
                                 lambda topic=topic: self.action_study(topic))
+        from quizapp.demo.registry import available_demos
+
+        for name, info in available_demos().items():
+            yield SystemCommand(f"Demo: {info.title}", info.claim or name,
+                                lambda name=name: self.action_demo(name))
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
 
     def on_card_shown(self, message: CardShown) -> None:

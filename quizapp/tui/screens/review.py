@@ -30,6 +30,7 @@ class ReviewScreen(Screen):
         Binding("3", "rate(3)", "Good", show=False),
         Binding("4", "rate(4)", "Easy", show=False),
         Binding("u", "undo", "Undo"),
+        Binding("d", "demo", "Live demo"),
         Binding("escape", "end_session", "End session"),
     ]
 
@@ -81,14 +82,22 @@ class ReviewScreen(Screen):
         self.query_one("#question", Markdown).update("## " + render_math(card["question"]))
         self.query_one("#answer", Markdown).update("")
         self.query_one("#answer-rule", Static).update("")
-        tags = " ".join(f"#{t}" for t in card["tags"][:4])
-        demo = " · [b]d[/b] live demo" if card.get("demo") else ""
-        self.query_one("#card-meta", Static).update(f"{card['topic']} {tags}{demo}")
+        self.show_meta(card)
         self._set_revealed_ui(False)
         self.call_after_refresh(self._update_progress)  # the card first, the count a moment later
         self.query_one("#card-scroll").scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.app.post_message(CardShown(card["id"]))
+
+    def _last_run_note(self, card_id: str) -> str:
+        try:
+            runs = self.session.store.demo_runs(card_id, limit=1)
+        except StoreError:
+            return ""
+        if not runs:
+            return ""
+        run = runs[0]
+        return f" (last run: {run['status']})"
 
     def _update_progress(self) -> None:
         try:
@@ -153,6 +162,20 @@ class ReviewScreen(Screen):
         self.notify(f"Undid the last rating of “{card['question'].splitlines()[0][:50]}”.")
         self.show_card(card)
 
+    def action_demo(self) -> None:
+        if self.card is None or not self.card.get("demo"):
+            return
+        self.app.action_demo(self.card["demo"], self.card["id"])
+
+    def on_screen_resume(self) -> None:
+        if self.card is not None and self.card.get("demo"):
+            self.show_meta(self.card)
+
+    def show_meta(self, card: dict[str, Any]) -> None:
+        tags = " ".join(f"#{t}" for t in card["tags"][:3])
+        demo = " · [b]d[/b] live demo" + self._last_run_note(card["id"]) if card.get("demo") else ""
+        self.query_one("#card-meta", Static).update(f"{card['topic']} {tags}{demo}")
+
     def action_end_session(self) -> None:
         self.finish()
 
@@ -174,4 +197,6 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rate":
             return self.revealed
+        if action == "demo":
+            return bool(self.card and self.card.get("demo"))
         return True
