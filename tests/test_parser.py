@@ -121,3 +121,8 @@ def test_any_text_gives_cards_or_located_problems_never_an_exception(text: str):
         assert problem.message
     for card in cards:
         assert card.id and card.question.strip() and card.answer.strip()
+
+
+def test_order_prefix_is_not_part_of_the_default_topic():
+    cards, _ = parse_text("## Q?\n\n```meta\nid: a\n```\n\n### Answer\n\nA.\n", "content/03-weight-decay.md")
+    assert cards[0].topic == "Weight decay"

@@ -277,7 +277,7 @@ def _closes(opening: str, line: str) -> bool:
 
 
 def default_topic(path: str) -> str:
-    stem = Path(path).stem
+    stem = re.sub(r"^\d+[-_ ]*", "", Path(path).stem)  # "03-optimization" -> "Optimization"
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "General"
 
 

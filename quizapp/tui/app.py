@@ -56,7 +56,7 @@ class QuizApp(App[int]):
 
     def _report_sync(self, result: SyncResult) -> None:
         if result.summary.changed:
-            self.notify(f"Deck synced: {result.summary}", title="Content")
+            self.notify(f"Deck synced: {result.summary}", title="Content", timeout=3)
         errors = result.deck.errors
         if errors:
             first = errors[0]

@@ -23,7 +23,7 @@ class RatingButton(Button, can_focus=False):
 
 class ReviewScreen(Screen):
     BINDINGS = [
-        Binding("space", "reveal_or_good", "Show answer", priority=True),
+        Binding("space", "reveal_or_good", "Show / Good", priority=True),
         Binding("enter", "reveal_or_good", "Show / Good", show=False, priority=True),
         Binding("1", "rate(1)", "Again", show=False),
         Binding("2", "rate(2)", "Hard", show=False),
