@@ -33,8 +33,9 @@ class QuizApp(App[int]):
     ]
 
     def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
-                 start_now: bool = False) -> None:
+                 start_now: bool = False, quick_demos: bool = False) -> None:
         super().__init__()
+        self.quick_demos = quick_demos  # short demo runs (tests, slow machines)
         self.store = store
         self.sync_result = sync
         self.scheduler = Scheduler(Settings.from_store(store.setting))
@@ -87,7 +88,7 @@ class QuizApp(App[int]):
             self.notify(f"There is no demo called {name!r} in demos/ (known: {', '.join(demos) or 'none'}).",
                         title="Demo", severity="error")
             return
-        self.push_screen(DemoScreen(name, card_id=card_id, claim=demos[name].claim))
+        self.push_screen(DemoScreen(name, card_id=card_id, claim=demos[name].claim, quick=self.quick_demos))
 
     def action_help(self) -> None:
         from quizapp.tui.screens.help import HelpScreen
