@@ -1,4 +1,4 @@
-"""The `quizapp` command: the TUI by default, plus import, check, stats and demo.
+"""The `quizapp` command: the TUI by default, plus import, check, stats, export, import-history and demo.
 
 Heavy modules (textual, the TUI) are imported only by the commands that need them.
 """
@@ -40,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("path", type=Path)
     sub = command("check", "validate deck files; prints path:line: message for each problem")
     sub.add_argument("path", type=Path, nargs="?")
-    command("stats", "today's numbers, streak and retention")
+    command("stats", "statistics: today, streaks, retention, forecast, mastery, hardest cards")
+    sub = command("export", "write the review history (card_id,review_rating,review_time,review_duration)")
+    sub.add_argument("--format", choices=["csv", "json"], default="csv")
+    sub.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    sub = command("import-history", "add reviews from a CSV or JSON history file (as `export` writes)")
+    sub.add_argument("file", type=Path)
     sub = command("demo", "run a live demo in the terminal")
     sub.add_argument("name", nargs="?")
     sub.add_argument("--list", action="store_true", help="list demos and the cards that use them")
@@ -98,27 +103,77 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
 
-    from quizapp.srs.stats import overview
+    from quizapp.srs import Scheduler, Settings
+    from quizapp.srs.statistics import build_report
     from quizapp.timeutil import utcnow
+    from quizapp.tui.report_view import render_all
 
     store = _open_store(args)
     try:
-        data = overview(store, utcnow())
+        report = build_report(store, Scheduler(Settings.from_store(store.setting)), utcnow())
     finally:
         store.close()
-    table = Table(title="quizapp stats", show_header=False)
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    table.add_row("Due today", str(data.due_today))
-    table.add_row("New cards waiting", str(data.new_available))
-    table.add_row("Reviewed today", str(data.reviewed_today))
-    table.add_row("Streak (days)", f"{data.current_streak} (longest {data.longest_streak})")
-    retention = "-" if data.retention_30d is None else f"{data.retention_30d:.1%} of {data.retention_reviews}"
-    table.add_row("Retention, last 30 days", retention)
-    table.add_row("Cards", str(data.cards))
-    Console().print(table)
+    console = Console()
+    for part in render_all(report, width=min(console.width, 100)):
+        console.print(part)
+        console.print()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from quizapp.history_io import export_history
+
+    store = _open_store(args)
+    try:
+        if args.out is None:
+            try:
+                export_history(store, sys.stdout, args.format)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `quizapp export | head`: the reader has all it wanted
+                import os
+
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                count = export_history(store, out, args.format)
+        except OSError as exc:
+            print(f"quizapp: error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    finally:
+        store.close()
+    print(f"exported {count} review{'s' * (count != 1)} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_import_history(args: argparse.Namespace) -> int:
+    from quizapp.history_io import HistoryFileError, import_history
+    from quizapp.srs import Scheduler, Settings
+    from quizapp.timeutil import utcnow
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"quizapp: error: cannot read {args.file}: {reason}", file=sys.stderr)
+        return 1
+    store = _open_store(args)
+    try:
+        result = import_history(store, Scheduler(Settings.from_store(store.setting)), text, utcnow())
+    except HistoryFileError as exc:
+        for line, message in exc.problems[:20]:
+            print(f"{args.file}:{line}: error: {message}" if line else f"{args.file}: error: {message}",
+                  file=sys.stderr)
+        if len(exc.problems) > 20:
+            print(f"... and {len(exc.problems) - 20} more", file=sys.stderr)
+        print(f"{args.file}: nothing was imported; fix the rows above and run the command again",
+              file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"imported {args.file}: {result.added} review{'s' * (result.added != 1)} added to "
+          f"{result.cards} card{'s' * (result.cards != 1)}, {result.already_present} already present")
     return 0
 
 
@@ -179,7 +234,7 @@ def cmd_study(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "import": cmd_import, "stats": cmd_stats, "demo": cmd_demo,
-            "study": cmd_study, None: cmd_study}
+            "export": cmd_export, "import-history": cmd_import_history, "study": cmd_study, None: cmd_study}
 
 
 def main(argv: list[str] | None = None) -> int:

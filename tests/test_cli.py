@@ -68,3 +68,16 @@ def test_database_location(monkeypatch, tmp_path: Path):
     assert path.name == "quizapp.db"
     repo = Path(__file__).resolve().parents[1]
     assert repo not in path.parents
+
+
+def test_demo_list_names_demos_and_the_cards_that_use_them(capsys):
+    assert main(["demo", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "learning_rate" in out and "learning-rate-too-low-or-high" in out
+    assert "xor" in out and "multilayer-perceptron" in out
+
+
+def test_unknown_demo_is_refused_with_the_known_ones(capsys):
+    assert main(["demo", "no_such_demo"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown demo 'no_such_demo'" in err and "learning_rate" in err

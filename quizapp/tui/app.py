@@ -30,6 +30,7 @@ class QuizApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
+        Binding("S", "stats", "Stats", show=False),
     ]
 
     def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
@@ -90,6 +91,12 @@ class QuizApp(App[int]):
             return
         self.push_screen(DemoScreen(name, card_id=card_id, claim=demos[name].claim, quick=self.quick_demos))
 
+    def action_stats(self) -> None:
+        from quizapp.tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
+
     def action_help(self) -> None:
         from quizapp.tui.screens.help import HelpScreen
 
@@ -111,6 +118,8 @@ class QuizApp(App[int]):
         for name, info in available_demos().items():
             yield SystemCommand(f"Demo: {info.title}", info.claim or name,
                                 lambda name=name: self.action_demo(name))
+        yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
+                            self.action_stats)
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
 
     def on_card_shown(self, message: CardShown) -> None:

@@ -15,10 +15,14 @@ HELP = """\
 |---|---|---|
 | Topics | Enter | study the highlighted topic |
 | Topics | s | study everything due |
+| Topics | S | statistics (streaks, calendar, retention, forecast, mastery, leeches) |
 | Review | Space / Enter | show the answer (then: rate Good) |
 | Review | 1 2 3 4 | Again, Hard, Good, Easy; each button shows the next interval |
 | Review | u | undo the last rating of this session |
 | Review | d | run the card's live demo (cards that have one) |
+| Review | i | the card's history: every review, stability, recall, demo runs |
+| Statistics | i / Enter | the history of the highlighted hardest card |
+| Demo | Esc / r / c | stop and go back / rerun / next device (auto, cpu, cuda) |
 | Review | Esc | end the session and see its summary |
 | Anywhere | ctrl+p | command palette (study a topic, change theme, ...) |
 | Anywhere | ? | this help |

@@ -19,6 +19,7 @@ class HomeScreen(Screen):
         Binding("s", "study_all", "Study all"),
         Binding("enter", "study_selected", "Study topic", show=True, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("S", "app.stats", "Stats"),
     ]
 
     def compose(self) -> ComposeResult:

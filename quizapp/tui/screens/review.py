@@ -31,6 +31,7 @@ class ReviewScreen(Screen):
         Binding("4", "rate(4)", "Easy", show=False),
         Binding("u", "undo", "Undo"),
         Binding("d", "demo", "Live demo"),
+        Binding("i", "card_info", "Info"),
         Binding("escape", "end_session", "End session"),
     ]
 
@@ -166,6 +167,12 @@ class ReviewScreen(Screen):
         if self.card is None or not self.card.get("demo"):
             return
         self.app.action_demo(self.card["demo"], self.card["id"])
+
+    def action_card_info(self) -> None:
+        from quizapp.tui.screens.card_info import CardInfoScreen
+
+        if self.card is not None:
+            self.app.push_screen(CardInfoScreen(self.card["id"]))
 
     def on_screen_resume(self) -> None:
         if self.card is not None and self.card.get("demo"):

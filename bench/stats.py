@@ -1,0 +1,94 @@
+"""Statistics with 10,000 cards and 1,000,000 reviews: building the report, and opening its screen
+against opening the review screen.
+
+All in one run, on one database. The report is built directly (the SQL aggregations plus the FSRS
+maths), then both screens are opened in the TUI by key press (Pilot, 80x24), alternated: the time is
+from the key press until the screen is mounted, filled and the app is idle again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench._data import fill_database_fast  # noqa: E402
+from quizapp.srs import Scheduler  # noqa: E402
+from quizapp.srs.statistics import build_report  # noqa: E402
+from quizapp.store import Store  # noqa: E402
+from quizapp.timeutil import utcnow  # noqa: E402
+
+CARDS, REVIEWS = 10_000, 1_000_000
+
+
+def report_times(path: Path, runs: int) -> list[float]:
+    store = Store(path)
+    scheduler = Scheduler()
+    build_report(store, scheduler, utcnow())  # warm the page cache, as an open app would have
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        build_report(store, scheduler, utcnow())
+        times.append(time.perf_counter() - start)
+    store.close()
+    return times
+
+
+async def screen_times(path: Path, runs: int) -> tuple[list[float], list[float]]:
+    from quizapp.tui.app import QuizApp
+    from quizapp.tui.screens.home import HomeScreen
+    from quizapp.tui.screens.review import ReviewScreen
+    from quizapp.tui.screens.stats import StatsScreen
+
+    store = Store(path)
+    app = QuizApp(store)
+    stats, review = [], []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(runs):
+            start = time.perf_counter()
+            await pilot.press("S")
+            await pilot.pause()
+            stats.append(time.perf_counter() - start)
+            assert isinstance(app.screen, StatsScreen) and app.screen.report is not None
+            await pilot.press("escape")
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("s")
+            await pilot.pause()
+            review.append(time.perf_counter() - start)
+            assert isinstance(app.screen, ReviewScreen) and app.screen.card is not None
+            await pilot.press("escape")  # end the session (nothing rated) ...
+            await pilot.pause()
+            await pilot.press("enter")  # ... and back to the topics
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+    store.close()
+    return stats, review
+
+
+def main(runs: int = 5) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        start = time.perf_counter()
+        fill_database_fast(db, cards=CARDS, reviews=REVIEWS)
+        print(f"built database: {CARDS:,} cards, {REVIEWS:,} reviews in {time.perf_counter() - start:.1f}s")
+        report = statistics.median(report_times(db, runs))
+        stats, review = asyncio.run(screen_times(db, runs))
+    ratios = [s / r for s, r in zip(stats, review)]
+    result = {"report_s": report, "stats_screen_s": statistics.median(stats),
+              "review_screen_s": statistics.median(review), "ratio": statistics.median(ratios)}
+    print(f"statistics report (SQL + FSRS maths): {result['report_s']:.3f}s; open the Statistics screen "
+          f"{result['stats_screen_s']:.3f}s vs open the review screen {result['review_screen_s']:.3f}s "
+          f"(ratio {result['ratio']:.1f}x; medians of {runs}, alternated)")
+    return result
+
+
+if __name__ == "__main__":
+    main()

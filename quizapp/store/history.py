@@ -1,0 +1,75 @@
+"""The review log as plain rows, out (export) and back in (import-history).
+
+A review is identified by (card_id, reviewed_at, rating): importing the same
+history twice adds nothing. The states stored with imported reviews are worked
+out by srs (a replay of each card's whole history); this module only reads the
+rows and writes the result, in one transaction for the whole import.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from quizapp.store.store import Store, _translate_error
+
+
+class History:
+    """Export and import queries over one Store's connection."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def export_rows(self) -> Iterator[tuple[str, int, str, int | None]]:
+        """(card_id, rating, reviewed_at, duration_ms) in time order, streamed (a million rows is fine)."""
+        try:
+            cursor = self.store.conn.execute(
+                "SELECT card_id, rating, reviewed_at, duration_ms FROM reviews ORDER BY reviewed_at, id")
+            yield from cursor
+        except sqlite3.Error as exc:
+            raise _translate_error(self.store.path, exc) from None
+
+    def card_ids(self) -> set[str]:
+        """Every card id, retired ones included (their history may be imported too)."""
+        return {row["id"] for row in self.store._rows("SELECT id FROM cards")}
+
+    def reviews_of(self, card_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The stored reviews of some cards, oldest first, without their states."""
+        rows = self.store._rows(
+            "SELECT id, card_id, rating, reviewed_at, duration_ms FROM reviews "
+            "WHERE card_id IN (SELECT value FROM json_each(?)) ORDER BY card_id, reviewed_at, id",
+            (json.dumps(list(card_ids)),))
+        out: dict[str, list[dict[str, Any]]] = {cid: [] for cid in card_ids}
+        for row in rows:
+            out[row["card_id"]].append(row)
+        return out
+
+    def rewrite(self, histories: Iterable[tuple[str, Sequence[Mapping[str, Any]], Mapping[str, Any]]]) -> int:
+        """Store replayed histories atomically; returns how many reviews were inserted.
+
+        `histories` yields (card_id, its reviews in time order, its final state); it is
+        consumed inside the one transaction, so a big import never holds every state at
+        once. A review with an `id` exists already: only its kind and states change.
+        """
+        inserted = 0
+        with self.store._transaction() as conn:
+            for card_id, reviews, final in histories:
+                conn.executemany(
+                    "UPDATE reviews SET kind = ?, state_before = ?, state_after = ? WHERE id = ?",
+                    [(r["kind"], json.dumps(r["state_before"]), json.dumps(r["state_after"]), r["id"])
+                     for r in reviews if r.get("id") is not None])
+                new = [(card_id, r["rating"], r["reviewed_at"], r.get("duration_ms"), r["kind"],
+                        json.dumps(r["state_before"]), json.dumps(r["state_after"]))
+                       for r in reviews if r.get("id") is None]
+                conn.executemany(
+                    "INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, kind, state_before, "
+                    "state_after) VALUES (?, ?, ?, ?, ?, ?, ?)", new)
+                conn.execute(
+                    "UPDATE schedule SET state = :state, step = :step, stability = :stability, "
+                    "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+                    "lapses = :lapses WHERE card_id = :card_id",
+                    {**{k: final.get(k) for k in ("state", "step", "stability", "difficulty", "due", "last_review")},
+                     "reps": final.get("reps", 0), "lapses": final.get("lapses", 0), "card_id": card_id})
+                inserted += len(new)
+        return inserted
