@@ -63,9 +63,9 @@ def _clean(value: Any) -> Any:
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy / torch scalars
+    if getattr(value, "ndim", None) == 0 and callable(getattr(value, "item", None)):  # 0-d tensors, numpy scalars
         return _clean(value.item())
-    if hasattr(value, "tolist") and callable(value.tolist):  # arrays and tensors
+    if callable(getattr(value, "tolist", None)):  # arrays and tensors of any shape
         return _clean(value.tolist())
     return value
 
