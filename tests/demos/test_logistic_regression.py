@@ -1,0 +1,48 @@
+"""The logistic_regression demo runs, and its verdict agrees with the metrics it streamed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.demos._run import run_demo
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_demo("logistic_regression", "--quick", "--json", "--device", "cpu")
+
+
+def test_runs_and_passes(result):
+    code, events, stderr = result
+    assert code == 0, stderr
+    assert events[0].type == "meta" and events[0]["device"] == "cpu"
+    assert events[0]["cards"] == ["logistic-regression"]
+    verdicts = [e for e in events if e.type == "verdict"]
+    assert len(verdicts) == 1
+    assert verdicts[0]["passed"] is True
+    assert not [e for e in events if e.type == "error"]
+
+
+def test_verdict_matches_metrics(result):
+    _, events, _ = result
+    metrics = [e for e in events if e.type == "metric"]
+    final = {}
+    for m in metrics:
+        if "acc" in m["values"]:
+            final[m["series"]] = m["values"]["acc"]
+    assert set(final) == {"logreg blobs", "logreg moons", "mlp moons"}
+    numbers = next(e for e in events if e.type == "verdict")["numbers"]
+    assert numbers["logreg_blobs_acc"] == pytest.approx(final["logreg blobs"])
+    assert numbers["logreg_moons_acc"] == pytest.approx(final["logreg moons"])
+    assert numbers["mlp_moons_acc"] == pytest.approx(final["mlp moons"])
+    assert numbers["moons_gap"] == pytest.approx(final["mlp moons"] - final["logreg moons"])
+    # the decision itself, recomputed from the streamed metrics
+    assert final["logreg blobs"] >= 0.9
+    assert final["mlp moons"] >= 0.95
+    assert final["mlp moons"] - final["logreg moons"] >= 0.08
+
+
+def test_probability_heatmaps(result):
+    _, events, _ = result
+    labels = {e["label"] for e in events if e.type == "matrix"}
+    assert {"logreg blobs P(y=1)", "logreg moons P(y=1)", "mlp moons P(y=1)"} <= labels

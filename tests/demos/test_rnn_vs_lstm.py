@@ -1,0 +1,42 @@
+"""The rnn_vs_lstm demo runs, and its verdict agrees with the metrics it streamed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.demos._run import run_demo
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_demo("rnn_vs_lstm", "--quick", "--json", "--device", "cpu")
+
+
+def test_runs_and_passes(result):
+    code, events, stderr = result
+    assert code == 0, stderr
+    assert events[0].type == "meta" and events[0]["device"] == "cpu"
+    assert events[0]["cards"] == ["rnn-what-is", "lstm-how-it-works"]
+    verdicts = [e for e in events if e.type == "verdict"]
+    assert len(verdicts) == 1
+    assert verdicts[0]["passed"] is True
+    assert not [e for e in events if e.type == "error"]
+
+
+def test_verdict_matches_metrics(result):
+    _, events, _ = result
+    final = {}
+    steps = {}
+    for m in (e for e in events if e.type == "metric"):
+        if "mse" in m["values"]:
+            final[m["series"]] = m["values"]["mse"]
+        steps[m["series"]] = m["step"]
+    assert set(final) == {"rnn", "lstm"}
+    assert steps["rnn"] == steps["lstm"]  # same number of training steps
+    numbers = next(e for e in events if e.type == "verdict")["numbers"]
+    assert numbers["rnn_mse"] == pytest.approx(final["rnn"])
+    assert numbers["lstm_mse"] == pytest.approx(final["lstm"])
+    baseline = numbers["baseline_mse"]
+    assert 0.12 < baseline < 0.22  # Var(U1 + U2) = 2/12 ~ 0.167
+    assert final["lstm"] < 0.05 and final["lstm"] < 0.3 * baseline
+    assert final["rnn"] >= 0.75 * baseline
