@@ -124,3 +124,18 @@ async def test_command_palette_offers_study_by_topic(db_path: Path, deck_dir: Pa
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Study: all topics" in titles
         assert "Study: Sample" in titles
+
+
+async def test_study_all_at_launch_then_home_after_the_summary(db_path: Path, deck_dir: Path):
+    store = Store(db_path)
+    app = QuizApp(store, sync=sync_path(store, deck_dir), start_now=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("space", "3", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert "2" in str(table.get_row_at(1)[1])  # two new cards left in Sample

@@ -47,14 +47,13 @@ class QuizApp(App[int]):
         if saved and saved in self.available_themes:
             self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        from quizapp.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
         if self.sync_result is not None:
             self._report_sync(self.sync_result)
         start_now, topic = self._start
         if start_now:
-            self.action_study(topic)
+            self.action_study(topic)  # the topic list is built only when the session ends
+        else:
+            self.action_home()
 
     def _report_sync(self, result: SyncResult) -> None:
         if result.summary.changed:
@@ -79,6 +78,19 @@ class QuizApp(App[int]):
 
         session = Session(self.store, self.scheduler, topic=topic or None)
         self.push_screen(ReviewScreen(session))
+
+    def action_home(self) -> None:
+        """Back to the topic list: the one below the current screen, or a new one."""
+        from quizapp.tui.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            return
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
+            self.pop_screen()
+        elif len(self.screen_stack) > 1:
+            self.switch_screen(HomeScreen())
+        else:
+            self.push_screen(HomeScreen())
 
     def action_demo(self, name: str, card_id: str | None = None) -> None:
         from quizapp.demo.registry import available_demos

@@ -193,7 +193,7 @@ class ReviewScreen(Screen):
             summary = self.session.summary()
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error")
-            self.app.pop_screen()
+            self.app.action_home()
             return
         self.app.switch_screen(SummaryScreen(summary))
 

@@ -48,4 +48,4 @@ class SummaryScreen(Screen):
         yield Footer()
 
     def action_home(self) -> None:
-        self.app.pop_screen()
+        self.app.action_home()
