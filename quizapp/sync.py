@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from quizapp.content import Deck, load_deck
+from quizapp.content.parser import deck_files
 from quizapp.paths import BUNDLED_ORIGIN, bundled_content_dir
 from quizapp.store import Store, SyncSummary
 from quizapp.timeutil import to_iso, utcnow
@@ -16,6 +18,7 @@ class SyncResult:
     deck: Deck
     summary: SyncSummary
     origin: str
+    unchanged_files: bool = False  # the files were not even parsed: same names, sizes and times as last time
 
 
 def origin_of(path: Path) -> str:
@@ -30,10 +33,28 @@ def known_demo_names() -> set[str]:
     return set(available_demos())
 
 
+def _stamp(files: list[Path]) -> str | None:
+    """Names, sizes and modification times of the deck's files: cheap to read, changes with any edit."""
+    try:
+        text = "|".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    except OSError:
+        return None
+    return f"{len(files)}:{zlib.crc32(text.encode()):08x}:{zlib.adler32(text.encode()):08x}"
+
+
 def sync_path(store: Store, path: Path) -> SyncResult:
-    """Parse `path` and sync it. With parse errors nothing is retired: a broken file hides no history."""
-    deck = load_deck([path], known_demos=known_demo_names())
+    """Parse `path` and sync it. With parse errors nothing is retired: a broken file hides no history.
+
+    A deck whose files are exactly as at the last clean sync is not parsed again (start-up speed).
+    """
     origin = origin_of(path)
-    cards = deck.cards
-    summary = store.sync(cards, origin, to_iso(utcnow()), retire=not deck.errors)
+    files, problems = deck_files([path])
+    stamp = None if problems else _stamp(files)
+    key = f"files:{origin}"
+    if stamp is not None and store.setting(key) == stamp:
+        return SyncResult(Deck(files=files), SyncSummary(), origin, unchanged_files=True)
+    deck = load_deck([path], known_demos=known_demo_names())
+    summary = store.sync(deck.cards, origin, to_iso(utcnow()), retire=not deck.errors)
+    if stamp is not None and not deck.errors:
+        store.set_setting(key, stamp)
     return SyncResult(deck, summary, origin)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,8 @@ class Card:
 
     def content_hash(self) -> str:
         """Changes exactly when what the store keeps about the card changes."""
+        import hashlib  # here, not at the top: ~20 ms of start-up when the deck is unchanged
+
         payload = json.dumps(
             [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points],
             ensure_ascii=False,

@@ -13,11 +13,6 @@ from typing import Any, Iterable
 
 import yaml
 
-try:  # libyaml is several times faster; start-up parses every card's metadata
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - pure-Python PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 from quizapp.content.model import Card, Deck, Problem
 
 FRONT_MATTER_KEYS = {"topic", "tags"}
@@ -80,8 +75,9 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str, first_number: int, 
 
 
 def _load_yaml(path: str, text: str, first_number: int, what: str) -> tuple[Any, list[Problem]]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: several times faster
     try:
-        return yaml.load(text, Loader=_Loader), []
+        return yaml.load(text, Loader=loader), []
     except yaml.YAMLError as exc:
         return None, [_yaml_problem(path, exc, text, first_number, what)]
     except Exception as exc:  # yaml can raise other errors on pathological input
