@@ -158,8 +158,13 @@ def cmd_import_history(args: argparse.Namespace) -> int:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         print(f"quizapp: error: cannot read {args.file}: {reason}", file=sys.stderr)
         return 1
+    from quizapp.sync import sync_path
+
     store = _open_store(args)
     try:
+        content = _content_path(args)
+        if content.exists():
+            sync_path(store, content)  # the history's cards must be in the database first, as when studying
         result = import_history(store, Scheduler(Settings.from_store(store.setting)), text, utcnow())
     except HistoryFileError as exc:
         for line, message in exc.problems[:20]:

@@ -206,3 +206,22 @@ def test_cli_export_and_import_history(tmp_path: Path, deck_dir: Path, store: St
     assert f"{bad}: nothing was imported" in err
     assert main(["--db", str(other), "import-history", str(tmp_path / "missing.csv")]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_the_shipped_sample_history_imports_into_the_bundled_deck(tmp_path):
+    """data/sample-history.csv is what the README tells people to try: it must import cleanly, once."""
+    from pathlib import Path
+
+    from quizapp.cli import main as cli
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample-history.csv"
+    rows = sample.read_text().strip().splitlines()[1:]
+    db = str(tmp_path / "sample.db")
+    assert cli(["--db", db, "import-history", str(sample)]) == 0
+    store = Store(tmp_path / "sample.db")
+    assert store.review_count() == len(rows) > 500
+    store.close()
+    assert cli(["--db", db, "import-history", str(sample)]) == 0
+    store = Store(tmp_path / "sample.db")
+    assert store.review_count() == len(rows)
+    store.close()
