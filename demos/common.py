@@ -166,8 +166,13 @@ def device_name(torch: Any, device: Any) -> str:
 
 
 def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list[str],
-        argv: list[str] | None = None, params: dict[str, Any] | None = None) -> None:
-    """Run a demo's main() under the shared command line and exit with its status."""
+        argv: list[str] | None = None, params: dict[str, Any] | None = None, cpu_threads: int | None = 1) -> None:
+    """Run a demo's main() under the shared command line and exit with its status.
+
+    `cpu_threads`: these models are tiny, so a second thread buys nothing and, on a busy machine, makes
+    every small matrix multiply wait for the other core (runs 5-20x slower). None keeps torch's default
+    (a demo that measures the CPU's throughput wants every core).
+    """
     args = parse_args(title, argv)
     emitter = Emitter(sys.stdout)
     view = None if args.json else TextView()
@@ -189,6 +194,8 @@ def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list
             view.close()
         sys.exit(EXIT_USAGE)
 
+    if cpu_threads is not None:
+        torch.set_num_threads(cpu_threads)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)

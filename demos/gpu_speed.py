@@ -1,0 +1,150 @@
+"""GPU speed: matrix-multiply throughput on the CPU and, when present, a CUDA GPU.
+
+Times the same float32 n x n matrix multiply over a range of sizes (warm-up,
+torch.cuda.synchronize() before every clock read on the GPU, median of several
+repeats) and one small MLP training step. With a GPU the verdict is its speed-up
+over the CPU at the largest size; without one (or with --device cpu) it checks
+the part a CPU can show: big matrices run at a higher GFLOP/s than small ones.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Callable
+
+import torch
+
+from demos.common import DemoContext, run
+
+TITLE = "Why GPUs: matrix-multiply throughput, CPU vs GPU"
+CLAIM = ("A GPU multiplies large matrices far faster than a CPU, and matrix-multiply throughput grows with size "
+         "as the hardware's parallel units are used better; this dense parallel arithmetic is what made deep "
+         "learning practical.")
+CARDS = ["deep-learning-popularity"]
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def timed_batch(fn: Callable[[], object], device: torch.device, calls: int, limit: float) -> float:
+    """Seconds per call over up to `calls` calls; stops early once `limit` seconds have passed (a busy machine)."""
+    sync(device)
+    start = time.perf_counter()
+    done = 0
+    while done < calls:
+        fn()
+        done += 1
+        if done % 8 == 0 and time.perf_counter() - start > limit:
+            break
+    sync(device)
+    return (time.perf_counter() - start) / done
+
+
+def bench(fn: Callable[[], object], device: torch.device, min_time: float, samples: int) -> float:
+    """Median seconds per call of fn: 2 warm-up calls, then `samples` timed batches of about min_time each."""
+    for _ in range(2):
+        fn()
+    sync(device)
+    calls = 1
+    while calls < 1 << 16:  # calibrate: double the batch until one batch takes min_time
+        if timed_batch(fn, device, calls, 4 * min_time) * calls >= min_time:
+            break
+        calls *= 2
+    return statistics.median(timed_batch(fn, device, calls, 4 * min_time) for _ in range(samples))
+
+
+def matmul_gflops(n: int, device: torch.device, gen: torch.Generator, min_time: float, samples: int) -> tuple[float, float]:
+    a = torch.randn(n, n, generator=gen).to(device)
+    b = torch.randn(n, n, generator=gen).to(device)
+    c = torch.empty(n, n, device=device)
+    seconds = bench(lambda: torch.mm(a, b, out=c), device, min_time, samples)
+    return 2 * n ** 3 / seconds / 1e9, seconds
+
+
+def train_step_ms(width: int, batch: int, device: torch.device, gen: torch.Generator,
+                  min_time: float, samples: int) -> float:
+    """Milliseconds for one forward + backward + SGD step of a width-wide 3-layer MLP."""
+    model = torch.nn.Sequential(torch.nn.Linear(width, width), torch.nn.ReLU(),
+                                torch.nn.Linear(width, width), torch.nn.ReLU(),
+                                torch.nn.Linear(width, 10)).to(device)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.randn(batch, width, generator=gen).to(device)
+    y = torch.randint(0, 10, (batch,), generator=gen).to(device)
+
+    def step() -> None:
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return 1e3 * bench(step, device, min_time, samples)
+
+
+def main(ctx: DemoContext) -> None:
+    gen = torch.Generator().manual_seed(ctx.seed)
+    devices = [torch.device("cpu")]
+    if ctx.device.type == "cuda":
+        devices.append(ctx.device)
+    sizes = [32, 64, 128, 256, 512] if ctx.quick else [32, 64, 128, 256, 512, 1024, 2048]
+    min_time, samples = (0.02, 5) if ctx.quick else (0.05, 5)
+    width, batch = (512, 128) if ctx.quick else (1024, 256)
+    ctx.log(f"float32 n x n matmul, n = {sizes}; {samples} timed repeats after warm-up, median; "
+            f"devices: {', '.join(d.type for d in devices)}; CPU threads: {torch.get_num_threads()}")
+    if len(devices) == 1:
+        why = "--device cpu was given" if ctx.args.device == "cpu" else "no CUDA GPU is available here"
+        ctx.log(f"Only the CPU is measured ({why}).")
+
+    gflops: dict[str, list[float]] = {}
+    for device in devices:
+        name = device.type
+        gflops[name] = []
+        for n in sizes:
+            rate, seconds = matmul_gflops(n, device, gen, min_time, samples)
+            gflops[name].append(rate)
+            ctx.metric(n, name, gflops=rate, ms=1e3 * seconds)
+    ctx.matrix("GFLOP/s (rows: " + ", ".join(gflops) + f"; columns: n = {sizes})", [gflops[k] for k in gflops])
+
+    step_ms = {}
+    for device in devices:
+        step_ms[device.type] = train_step_ms(width, batch, device, gen, min_time, samples)
+        ctx.metric(0, f"train step {device.type}", ms_per_step=step_ms[device.type],
+                   steps_per_s=1e3 / step_ms[device.type])
+    ctx.log(f"training step: MLP {width}-{width}-{width}-10, batch {batch}, forward + backward + SGD")
+
+    cpu = gflops["cpu"]
+    growth = cpu[-1] / cpu[0]
+    numbers: dict[str, float] = {
+        "gpu_present": 1 if len(devices) > 1 else 0,
+        "largest_n": sizes[-1],
+        "cpu_gflops_smallest": cpu[0],
+        "cpu_gflops_largest": cpu[-1],
+        "cpu_growth_largest_over_smallest": growth,
+        "cpu_train_step_ms": step_ms["cpu"],
+    }
+    if "cuda" in gflops:
+        gpu = gflops["cuda"]
+        speedup = gpu[-1] / cpu[-1]
+        numbers.update({
+            "gpu_gflops_smallest": gpu[0],
+            "gpu_gflops_largest": gpu[-1],
+            "gpu_speedup_largest": speedup,
+            "gpu_train_step_ms": step_ms["cuda"],
+            "gpu_train_speedup": step_ms["cpu"] / step_ms["cuda"],
+        })
+        passed = speedup > 1 and gpu[-1] > gpu[0]
+        summary = (f"At n={sizes[-1]} the GPU ran {gpu[-1]:.4g} GFLOP/s vs the CPU's {cpu[-1]:.3g} "
+                   f"({speedup:.3g}x); its throughput grew {gpu[-1] / gpu[0]:.3g}x from n={sizes[0]}. "
+                   f"One training step: {step_ms['cpu']:.2f} ms on CPU, {step_ms['cuda']:.2f} ms on GPU.")
+    else:
+        passed = growth > 1
+        why = "--device cpu was given" if ctx.args.device == "cpu" else "no GPU was present"
+        summary = (f"Only the CPU was measured ({why}), so the GPU speed-up is not tested here. What the CPU "
+                   f"shows: n={sizes[-1]} matmuls ran at {cpu[-1]:.3g} GFLOP/s vs {cpu[0]:.3g} at n={sizes[0]} "
+                   f"({growth:.3g}x), since big dense products keep all the arithmetic units busy.")
+    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+
+
+if __name__ == "__main__":
+    run(main, TITLE, CLAIM, CARDS, cpu_threads=None)  # it measures the CPU at full width

@@ -1,0 +1,46 @@
+"""The exploding-gradients demo runs, passes, and its verdict matches its own curves."""
+
+from __future__ import annotations
+
+import math
+
+from demos.protocol import to_number
+
+from ._run import run_demo
+
+
+def test_exploding_gradients_quick() -> None:
+    rc, events, stderr = run_demo("exploding_gradients", "--quick", "--json", "--device", "cpu")
+    assert rc == 0, stderr
+    assert events[0].type == "meta" and events[0]["device"] == "cpu"
+    assert not [e for e in events if e.type == "error"]
+    verdicts = [e for e in events if e.type == "verdict"]
+    assert len(verdicts) == 1 and verdicts[0]["passed"] is True
+    numbers = {k: to_number(v) for k, v in verdicts[0]["numbers"].items()}
+
+    series: dict[str, list[tuple[int, float, float]]] = {}
+    for e in events:
+        if e.type == "metric":
+            values = e["values"]
+            series.setdefault(e["series"], []).append(
+                (e["step"], to_number(values["loss"]), to_number(values["grad_norm"])))
+    assert set(series) == {"no clipping", "clip 1"}
+    plain, clipped = series["no clipping"], series["clip 1"]
+    assert plain[0][0] == 0 and clipped[0][0] == 0
+
+    # Without clipping: the gradient norm explodes and the run breaks.
+    first = plain[0][2]
+    norms = [g for _, _, g in plain]
+    biggest = math.inf if any(not math.isfinite(g) for g in norms) else max(norms)
+    assert math.isclose(numbers["plain_grad_norm_first"], first, rel_tol=1e-9)
+    assert numbers["plain_grad_norm_max"] == biggest
+    assert biggest >= 1e3 * first
+    final = plain[-1][1]
+    assert (math.isnan(numbers["plain_loss_final"]) and math.isnan(final)) or numbers["plain_loss_final"] == final
+    assert not math.isfinite(final) or final > 100 * plain[0][1]
+
+    # With clipping: finite all the way, and lower at the end.
+    assert all(math.isfinite(loss) for _, loss, _ in clipped)
+    assert math.isclose(numbers["clip_loss_start"], clipped[0][1], rel_tol=1e-9)
+    assert math.isclose(numbers["clip_loss_final"], clipped[-1][1], rel_tol=1e-9)
+    assert clipped[-1][1] < clipped[0][1]

@@ -1,0 +1,42 @@
+"""The weight-init demo runs, passes, and its verdict matches its own metrics."""
+
+from __future__ import annotations
+
+import math
+
+from demos.protocol import to_number
+
+from ._run import run_demo
+
+
+def test_weight_init_quick() -> None:
+    rc, events, stderr = run_demo("weight_init", "--quick", "--json", "--device", "cpu")
+    assert rc == 0, stderr
+    assert events[0].type == "meta" and events[0]["device"] == "cpu"
+    assert not [e for e in events if e.type == "error"]
+    verdicts = [e for e in events if e.type == "verdict"]
+    assert len(verdicts) == 1 and verdicts[0]["passed"] is True
+    numbers = {k: to_number(v) for k, v in verdicts[0]["numbers"].items()}
+
+    series: dict[str, list[dict[str, float]]] = {}
+    for e in events:
+        if e.type == "metric":
+            series.setdefault(e["series"], []).append({k: to_number(v) for k, v in e["values"].items()})
+    assert set(series) == {"zero", "N(0, 0.01)", "Xavier", "He"}
+    zero, he = series["zero"], series["He"]
+    # Zero init: the hidden units never differ, at any reported step.
+    assert all(point["unit_spread"] == 0.0 for point in zero)
+    assert he[0]["unit_spread"] > 0
+    assert numbers["zero_unit_spread_final"] == zero[-1]["unit_spread"] == 0.0
+    assert math.isclose(numbers["zero_loss_start"], zero[0]["loss"], rel_tol=1e-9)
+    assert math.isclose(numbers["zero_loss_final"], zero[-1]["loss"], rel_tol=1e-9)
+    assert math.isclose(numbers["he_loss_final"], he[-1]["loss"], rel_tol=1e-9)
+    assert math.isclose(numbers["xavier_loss_final"], series["Xavier"][-1]["loss"], rel_tol=1e-9)
+    # The claim, recomputed: zero's loss is flat, He's ends far lower.
+    assert abs(zero[-1]["loss"] - zero[0]["loss"]) <= 0.01 * zero[0]["loss"]
+    assert he[-1]["loss"] < 0.25 * zero[-1]["loss"]
+
+    matrices = {e["label"].split(",")[1].strip().split(" ")[0]: e["data"] for e in events if e.type == "matrix"}
+    assert set(matrices) == {"zero", "He"}
+    assert all(to_number(v) == 0.0 for row in matrices["zero"] for v in row)
+    assert any(to_number(v) != 0.0 for row in matrices["He"] for v in row)
