@@ -22,3 +22,14 @@ def run_demo(name: str, *args: str) -> tuple[int, list[Event], str]:
     )
     events = [decode(line) for line in proc.stdout.splitlines() if line.strip()]
     return proc.returncode, events, proc.stderr
+
+
+def passed_verdict(code: int, events: list[Event], stderr: str) -> Event:
+    """The contract every demo run keeps: exit 0, meta first on the CPU, no error, exactly one verdict,
+    and that verdict passed. Returns the verdict."""
+    assert code == 0, stderr
+    assert events[0].type == "meta" and events[0]["device"] == "cpu"
+    assert not [e for e in events if e.type == "error"]
+    verdicts = [e for e in events if e.type == "verdict"]
+    assert len(verdicts) == 1 and verdicts[0]["passed"] is True
+    return verdicts[0]

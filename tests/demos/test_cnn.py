@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.demos._run import run_demo
+from tests.demos._run import passed_verdict, run_demo
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +16,8 @@ def result():
 
 def test_runs_and_passes(result):
     code, events, stderr = result
-    assert code == 0, stderr
-    assert events[0].type == "meta" and events[0]["device"] == "cpu"
+    passed_verdict(code, events, stderr)
     assert events[0]["cards"] == ["cnn-layers", "cnn-conv-output-size", "cnn-pooling"]
-    verdicts = [e for e in events if e.type == "verdict"]
-    assert len(verdicts) == 1
-    assert verdicts[0]["passed"] is True
-    assert not [e for e in events if e.type == "error"]
 
 
 def test_verdict_matches_metrics(result):

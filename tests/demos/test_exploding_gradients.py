@@ -6,17 +6,13 @@ import math
 
 from demos.protocol import to_number
 
-from ._run import run_demo
+from ._run import passed_verdict, run_demo
 
 
 def test_exploding_gradients_quick() -> None:
     rc, events, stderr = run_demo("exploding_gradients", "--quick", "--json", "--device", "cpu")
-    assert rc == 0, stderr
-    assert events[0].type == "meta" and events[0]["device"] == "cpu"
-    assert not [e for e in events if e.type == "error"]
-    verdicts = [e for e in events if e.type == "verdict"]
-    assert len(verdicts) == 1 and verdicts[0]["passed"] is True
-    numbers = {k: to_number(v) for k, v in verdicts[0]["numbers"].items()}
+    verdict = passed_verdict(rc, events, stderr)
+    numbers = {k: to_number(v) for k, v in verdict["numbers"].items()}
 
     series: dict[str, list[tuple[int, float, float]]] = {}
     for e in events:
