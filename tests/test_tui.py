@@ -139,3 +139,16 @@ async def test_study_all_at_launch_then_home_after_the_summary(db_path: Path, de
         await pilot.pause()
         table = app.screen.query_one(DataTable)
         assert "2" in str(table.get_row_at(1)[1])  # two new cards left in Sample
+
+
+async def test_demo_key_is_offered_only_on_cards_with_a_demo(db_path: Path, deck_dir: Path):
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.card["id"] == "tensor" and not screen.check_action("demo", ())
+        await pilot.press("space", "4", "space", "4")  # "relu" (demo: xor) comes next
+        await pilot.pause()
+        assert screen.card["id"] == "relu" and screen.check_action("demo", ())
+        assert "d demo" in str(screen.query_one("#card-meta").render())

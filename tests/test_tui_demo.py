@@ -62,7 +62,7 @@ async def test_d_runs_the_demo_to_a_verdict_and_stores_the_run(tmp_path: Path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert "last run: passed" in str(app.screen.query_one("#card-meta").render())
+        assert "demo (passed)" in str(app.screen.query_one("#card-meta").render())
 
 
 async def test_escape_mid_run_kills_the_child_and_records_a_cancelled_run(tmp_path: Path):

@@ -84,6 +84,7 @@ class ReviewScreen(Screen):
         self.query_one("#answer", Markdown).update("")
         self.query_one("#answer-rule", Static).update("")
         self.show_meta(card)
+        self.refresh_bindings()  # the footer shows `d` only on cards that have a demo
         self._set_revealed_ui(False)
         self.call_after_refresh(self._update_progress)  # the card first, the count a moment later
         self.query_one("#card-scroll").scroll_home(animate=False)
@@ -98,7 +99,7 @@ class ReviewScreen(Screen):
         if not runs:
             return ""
         run = runs[0]
-        return f" (last run: {run['status']})"
+        return f" ({run['status']})"
 
     def _update_progress(self) -> None:
         try:
@@ -179,9 +180,12 @@ class ReviewScreen(Screen):
             self.show_meta(self.card)
 
     def show_meta(self, card: dict[str, Any]) -> None:
-        tags = " ".join(f"#{t}" for t in card["tags"][:3])
-        demo = " · [b]d[/b] live demo" + self._last_run_note(card["id"]) if card.get("demo") else ""
-        self.query_one("#card-meta", Static).update(f"{card['topic']} {tags}{demo}")
+        """Topic, then the demo (if any: it matters more than tags in a narrow terminal), then tags."""
+        parts = [card["topic"]]
+        if card.get("demo"):
+            parts.append("[b]d[/b] demo" + self._last_run_note(card["id"]))
+        parts.append(" ".join(f"#{t}" for t in card["tags"][:3]))
+        self.query_one("#card-meta", Static).update(" · ".join(p for p in parts if p))
 
     def action_end_session(self) -> None:
         self.finish()
