@@ -165,7 +165,9 @@ class DemoScreen(Screen):
             v = result.verdict or {}
             mark = "[b green]✔ claim holds[/]" if result.passed else "[b red]✘ claim not shown[/]"
             numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in (v.get("numbers") or {}).items())
-            verdict.update(f"{mark}  {v.get('summary', '')}\n[dim]{numbers}[/dim]")
+            tested = v.get("claim", "")
+            scope = f"[b]Tested:[/b] {tested}\n" if tested and tested != self.claim else ""
+            verdict.update(f"{scope}{mark}  {v.get('summary', '')}\n[dim]{numbers}[/dim]")
             verdict.set_class(not result.passed, "-failed")
         elif result.status == "cancelled":
             verdict.update("[dim]cancelled[/dim]")
