@@ -109,10 +109,12 @@ def _fmt(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class DemoContext:
-    """Handed to a demo's main(): the device, the mode, and the reporting calls."""
+class DemoContext(Emitter):
+    """Handed to a demo's main(): the device, the mode, and the reporting calls (metric, matrix, log,
+    verdict from Emitter), routed to JSON lines or to the readable view."""
 
     def __init__(self, args: argparse.Namespace, device: Any, emit: Callable[..., None]) -> None:
+        super().__init__()
         self.args = args
         self.device = device
         self.quick: bool = args.quick
@@ -121,21 +123,12 @@ class DemoContext:
         self.verdict_given = False
         self.started = time.monotonic()
 
-    def metric(self, step: int, series: str, **values: Any) -> None:
-        self._emit("metric", step=int(step), series=series, values=values)
-
-    def matrix(self, label: str, data: Any, step: int | None = None) -> None:
-        fields: dict[str, Any] = {"label": label, "data": data}
-        if step is not None:
-            fields["step"] = int(step)
-        self._emit("matrix", **fields)
-
-    def log(self, message: str) -> None:
-        self._emit("log", message=message)
+    def emit(self, event_type: str, **fields: Any) -> None:
+        self._emit(event_type, **fields)
 
     def verdict(self, claim: str, passed: bool, numbers: dict[str, Any], summary: str = "") -> None:
         self.verdict_given = True
-        self._emit("verdict", claim=claim, passed=bool(passed), numbers=numbers, summary=summary)
+        super().verdict(claim, passed, numbers, summary)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
