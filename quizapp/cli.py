@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub = command("import-history", "add reviews from a CSV or JSON history file (as `export` writes)")
     sub.add_argument("file", type=Path)
+    sub = command("config", "show the scheduling settings, or change one: quizapp config new_per_day 30")
+    sub.add_argument("key", nargs="?")
+    sub.add_argument("value", nargs="?")
     sub = command("demo", "run a live demo in the terminal")
     sub.add_argument("name", nargs="?")
     sub.add_argument("--list", action="store_true", help="list demos and the cards that use them")
@@ -182,6 +185,33 @@ def cmd_import_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from quizapp.srs import Settings
+    from quizapp.srs.scheduler import ADJUSTABLE, parse_setting
+
+    store = _open_store(args)
+    try:
+        if args.key is not None and args.value is not None:
+            try:
+                value = parse_setting(args.key, args.value)
+            except ValueError as exc:
+                print(f"quizapp: error: {exc}", file=sys.stderr)
+                return 2
+            store.set_setting(args.key, str(value))
+        settings = asdict(Settings.from_store(store.setting))
+    finally:
+        store.close()
+    keys = [args.key] if args.key in ADJUSTABLE else list(ADJUSTABLE)
+    if args.key is not None and args.key not in ADJUSTABLE:
+        print(f"quizapp: error: unknown setting {args.key!r}; known: {', '.join(ADJUSTABLE)}", file=sys.stderr)
+        return 2
+    for key in keys:
+        print(f"{key} = {settings[key]}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from quizapp.demo.registry import available_demos
 
@@ -238,7 +268,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-COMMANDS = {"check": cmd_check, "import": cmd_import, "stats": cmd_stats, "demo": cmd_demo,
+COMMANDS = {"config": cmd_config, "check": cmd_check, "import": cmd_import, "stats": cmd_stats, "demo": cmd_demo,
             "export": cmd_export, "import-history": cmd_import_history, "study": cmd_study, None: cmd_study}
 
 

@@ -81,3 +81,20 @@ def test_unknown_demo_is_refused_with_the_known_ones(capsys):
     assert main(["demo", "no_such_demo"]) == 2
     err = capsys.readouterr().err
     assert "unknown demo 'no_such_demo'" in err and "learning_rate" in err
+
+
+def test_config_changes_what_the_scheduler_uses(tmp_path: Path, capsys):
+    from quizapp.srs import Settings
+
+    db = str(tmp_path / "c.db")
+    assert main(["--db", db, "config"]) == 0
+    assert "desired_retention = 0.9" in capsys.readouterr().out
+    assert main(["--db", db, "config", "new_per_day", "35"]) == 0
+    assert capsys.readouterr().out.strip() == "new_per_day = 35"
+    assert main(["--db", db, "config", "desired_retention", "1.5"]) == 2
+    assert "between 0.7 and 0.99" in capsys.readouterr().err
+    assert main(["--db", db, "config", "colour", "red"]) == 2
+    store = Store(Path(db))
+    settings = Settings.from_store(store.setting)
+    store.close()
+    assert settings.new_per_day == 35 and settings.desired_retention == 0.9

@@ -59,6 +59,7 @@ async def test_d_runs_the_demo_to_a_verdict_and_stores_the_run(tmp_path: Path):
         runs = app.store.demo_runs("xor-card")
         assert len(runs) == 1 and runs[0]["status"] == "passed" and runs[0]["device"] == "cpu"
         assert runs[0]["final_metrics"]
+        assert runs[0]["verdict"]["numbers"]["mlp_final_acc"] == 1.0  # the numbers behind the verdict are kept
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

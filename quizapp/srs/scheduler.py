@@ -37,16 +37,38 @@ class Settings:
 
     @classmethod
     def from_store(cls, get: Any) -> "Settings":
-        """Read overrides saved in the database (`get(key)` returns text or None)."""
+        """Read overrides saved in the database (`get(key)` returns text or None); bad values are ignored."""
         values: dict[str, Any] = {}
-        for key, kind in (("desired_retention", float), ("new_per_day", int), ("reviews_per_day", int)):
+        for key in ADJUSTABLE:
             raw = get(key)
             if raw is not None:
                 try:
-                    values[key] = kind(raw)
+                    values[key] = parse_setting(key, raw)
                 except ValueError:
                     pass
         return cls(**values)
+
+
+# what `quizapp config` may change: type, lowest and highest allowed value
+ADJUSTABLE: dict[str, tuple[type, float, float]] = {
+    "desired_retention": (float, 0.70, 0.99),
+    "new_per_day": (int, 0, 9999),
+    "reviews_per_day": (int, 0, 99999),
+}
+
+
+def parse_setting(key: str, raw: str) -> Any:
+    """A setting's value from text, or ValueError saying what is allowed."""
+    if key not in ADJUSTABLE:
+        raise ValueError(f"unknown setting {key!r}; known: {', '.join(ADJUSTABLE)}")
+    kind, low, high = ADJUSTABLE[key]
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{key} must be {'a whole number' if kind is int else 'a number'}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{key} must be between {kind(low)} and {kind(high)}, not {raw}")
+    return value
 
 
 @contextmanager

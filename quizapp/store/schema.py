@@ -85,6 +85,10 @@ MIGRATIONS: list[str] = [
     ) VIRTUAL;
     CREATE INDEX reviews_kind_time ON reviews(kind, reviewed_at, rating, interval_days, elapsed_days);
     """,
+    # 4: a demo run keeps its whole verdict (the claim it tested, the numbers behind it, the summary)
+    """
+    ALTER TABLE demo_runs ADD COLUMN verdict TEXT;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -326,13 +326,15 @@ class Store:
     # -- demo runs ---------------------------------------------------------------------
 
     def record_demo_run(self, card_id: str | None, demo: str, device: str, started_at: str, duration_s: float,
-                        status: str, passed: bool | None, final_metrics: dict[str, Any], error: str | None) -> int:
+                        status: str, passed: bool | None, final_metrics: dict[str, Any], error: str | None,
+                        verdict: dict[str, Any] | None = None) -> int:
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO demo_runs (card_id, demo, device, started_at, duration_s, status, passed, "
-                "final_metrics, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "final_metrics, error, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (card_id, demo, device, started_at, duration_s, status, None if passed is None else int(passed),
-                 json.dumps(final_metrics, default=str), error))
+                 json.dumps(final_metrics, default=str), error,
+                 None if verdict is None else json.dumps(verdict, default=str)))
             return int(cursor.lastrowid)
 
     def demo_runs(self, card_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -340,6 +342,7 @@ class Store:
                           "ORDER BY started_at DESC, id DESC LIMIT ?", (card_id, card_id, limit))
         for row in rows:
             row["final_metrics"] = json.loads(row["final_metrics"])
+            row["verdict"] = json.loads(row["verdict"]) if row["verdict"] else None
         return rows
 
     # -- settings --------------------------------------------------------------------

@@ -115,4 +115,8 @@ def demo_runs(info: CardInfo) -> Table | Text:
             run["passed"], Text("–", style="dim"))
         started = f"{from_iso(run['started_at']).astimezone():%Y-%m-%d %H:%M}"
         table.add_row(started, run["device"], f"{run['duration_s']:.1f}s", run["status"], verdict)
+    last = info.demo_runs[0].get("verdict")
+    if last and last.get("summary"):
+        table.caption = f"Last run: {last['summary']}"
+        table.caption_justify = "left"
     return table

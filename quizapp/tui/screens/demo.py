@@ -179,7 +179,7 @@ class DemoScreen(Screen):
         try:
             self.app.store.record_demo_run(self.card_id, self.demo, result.device, to_iso(self.started_at),
                                            round(result.duration_s, 3), result.status, result.passed,
-                                           result.final_metrics, result.error)
+                                           result.final_metrics, result.error, result.verdict)
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error")
 
