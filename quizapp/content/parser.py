@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from quizapp.content.model import Card, Deck, Problem
 
 FRONT_MATTER_KEYS = {"topic", "tags"}
@@ -65,7 +63,7 @@ def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list
     return marked, unclosed
 
 
-def _yaml_problem(path: str, exc: yaml.YAMLError, text: str, first_number: int, what: str) -> Problem:
+def _yaml_problem(path: str, exc: Exception, text: str, first_number: int, what: str) -> Problem:
     # the context mark is where the broken construct began (an unclosed '['); else where parsing failed
     mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
     last_line = first_number + max(0, text.count("\n"))
@@ -75,6 +73,8 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str, first_number: int, 
 
 
 def _load_yaml(path: str, text: str, first_number: int, what: str) -> tuple[Any, list[Problem]]:
+    import yaml  # here: start-up with an unchanged deck never parses YAML, and yaml costs ~10 ms to import
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: several times faster
     try:
         return yaml.load(text, Loader=loader), []
