@@ -1,0 +1,31 @@
+"""A plain `pip install .` works: the wheel carries the deck and the demos, and finds them from site-packages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_ships_the_deck_and_demos_and_the_installed_app_finds_them(tmp_path: Path):
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp_path / "dist"), str(REPO)], capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    wheel = next((tmp_path / "dist").glob("quizapp-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    decks = {p.name for p in (REPO / "content").glob("*.md") if p.name != "README.md"}
+    assert {f"quizapp/_bundled/content/{name}" for name in decks} <= names
+    assert {"demos/protocol.py", "demos/common.py", "demos/xor.py"} <= names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    # run from an unrelated folder with only the unpacked wheel on the path (plus installed dependencies)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-m", "quizapp", "check"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert str(site / "quizapp" / "_bundled" / "content") in result.stdout
+    assert "0 errors, 0 warnings" in result.stdout
