@@ -82,3 +82,38 @@ async def test_escape_mid_run_kills_the_child_and_records_a_cancelled_run(tmp_pa
         assert isinstance(app.screen, ReviewScreen)
         runs = app.store.demo_runs("xor-card")
         assert [r["status"] for r in runs] == ["cancelled"]
+
+
+async def test_a_crashing_demo_shows_its_error_and_the_app_keeps_running(tmp_path: Path):
+    import sys
+    import textwrap
+
+    from demos.protocol import encode
+
+    meta = encode("meta", title="Crashy", claim="c", device="cpu", device_name="cpu", cards=[], params={})
+    crash = [sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        print({meta!r}, flush=True)
+        print("this is not a protocol line", flush=True)
+        print({encode("metric", step=1, series="s", values={"loss": float("nan")})!r}, flush=True)
+        sys.stderr.write("RuntimeError: the model fell over\\n")
+        sys.exit(3)
+    """)]
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.push_screen(DemoScreen("crashy", card_id="xor-card", command=crash))
+        await pilot.pause()
+        screen = app.screen
+        await wait_for(lambda: screen.result is not None)
+        assert screen.result.status == "error" and screen.result.malformed == 1
+        text = str(screen.query_one("#demo-verdict").render())
+        assert "Demo failed" in text and "the model fell over" in text
+        assert [r["status"] for r in app.store.demo_runs("xor-card")] == ["error"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # still running, back on the card
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert app.store.review_count() == 1

@@ -36,8 +36,9 @@ class DemoScreen(Screen):
     ]
 
     def __init__(self, demo: str, card_id: str | None = None, claim: str = "", device: str = "auto",
-                 quick: bool = False) -> None:
+                 quick: bool = False, command: list[str] | None = None) -> None:
         super().__init__()
+        self.command = command  # another program speaking the protocol (tests); None runs demos.<demo>
         self.demo = demo
         self.card_id = card_id
         self.claim = claim
@@ -82,7 +83,7 @@ class DemoScreen(Screen):
         self.query_one("#demo-claim", Static).update(f"[b]Claim:[/b] {self.claim}" if self.claim else "")
         self.started_at = utcnow()
         try:
-            self.process = DemoProcess(self.demo, self.device, self.quick)
+            self.process = DemoProcess(self.demo, self.device, self.quick, command=self.command)
         except OSError as exc:
             self._finish_with(RunResult(self.demo, self.device, "error", 0.0, error=f"cannot start: {exc}"))
             return
