@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from quizapp.srs.scheduler import Scheduler
-from quizapp.srs.stats import streaks
 from quizapp.store import Store
 from quizapp.store.stats_queries import StatsQueries
 from quizapp.timeutil import ROLLOVER_HOUR, from_iso, local_offset_minutes, to_iso
@@ -29,6 +28,27 @@ HARDEST = 10
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
+
+
+def streaks(days: list[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive study days.
+
+    The current streak still counts if today has no reviews yet but yesterday has.
+    """
+    unique = sorted(set(days))
+    longest = run = 0
+    previous: date | None = None
+    for day in unique:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    present = set(unique)
+    cursor = today if today in present else today - timedelta(days=1)
+    while cursor in present:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
 
 @dataclass(frozen=True)
 class Today:

@@ -206,6 +206,11 @@ class Store:
         where = "" if include_retired else " WHERE retired = 0"
         return self._value("SELECT count(*) FROM cards" + where)
 
+    def topics(self) -> list[str]:
+        """Topics of the cards being studied, in deck order."""
+        return [r["topic"] for r in self._rows(
+            "SELECT topic FROM cards WHERE retired = 0 GROUP BY topic ORDER BY min(origin), min(position)")]
+
     def topic_counts(self, now: str, day_end: str) -> list[dict[str, Any]]:
         """Per topic: new cards, learning cards due today, review cards due today, total."""
         return self._rows(
@@ -300,30 +305,7 @@ class Store:
                           "FROM schedule WHERE card_id = ?", (card_id,))
         return rows[0] if rows else None
 
-    # -- statistics queries ------------------------------------------------------------
-
-    def review_days(self, offset_minutes: int) -> list[str]:
-        """Distinct study days (local, shifted by the rollover) that have reviews, newest first."""
-        return [r["day"] for r in self._rows(
-            "SELECT DISTINCT date(reviewed_at, :shift) AS day FROM reviews ORDER BY day DESC",
-            {"shift": f"{offset_minutes:+d} minutes"})]
-
-    def retention_since(self, since: str) -> tuple[int, int]:
-        """(passed, total) over reviews of cards in the review state since a time."""
-        row = self._rows("SELECT coalesce(sum(rating > 1), 0) AS passed, count(*) AS total FROM reviews "
-                         "WHERE kind = 2 AND reviewed_at >= ?", (since,))[0]
-        return int(row["passed"]), int(row["total"])
-
-    def due_count(self, before: str) -> int:
-        return self._value(
-            "SELECT count(*) FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.due < ?", (before,))
-
-    def new_count(self) -> int:
-        return self._value("SELECT count(*) FROM schedule s JOIN cards c ON c.id = s.card_id "
-                           "WHERE c.retired = 0 AND s.reps = 0")
-
-    # -- demo runs ---------------------------------------------------------------------
+    # -- demo runs (statistics queries live in stats_queries.py) ---------------------------------- ---------------------------------------------------------------------
 
     def record_demo_run(self, card_id: str | None, demo: str, device: str, started_at: str, duration_s: float,
                         status: str, passed: bool | None, final_metrics: dict[str, Any], error: str | None,

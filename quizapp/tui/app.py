@@ -119,7 +119,7 @@ class QuizApp(App[int]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Study: all topics", "Start a session with everything due", self.action_study)
         try:
-            topics = [row["topic"] for row in self.store.topic_counts("", "")]
+            topics = self.store.topics()
         except StoreError:
             topics = []
         for topic in topics:
