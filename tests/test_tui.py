@@ -87,6 +87,9 @@ async def test_session_summary_after_escape(db_path: Path, deck_dir: Path):
         assert isinstance(app.screen, SummaryScreen)
         assert app.screen.summary.reviewed == 2
         assert app.screen.summary.again == 1
+        text = app.screen.query_one("#summary-text")
+        assert text.size.width >= 40 and text.size.height >= 8  # laid out, not collapsed to nothing
+        assert "Again rate       50%" in str(text.render())
         await pilot.press("enter")
         await pilot.pause()
         table = app.screen.query_one(DataTable)
