@@ -155,3 +155,15 @@ async def test_demo_key_is_offered_only_on_cards_with_a_demo(db_path: Path, deck
         await pilot.pause()
         assert screen.card["id"] == "relu" and screen.check_action("demo", ())
         assert "d demo" in str(screen.query_one("#card-meta").render())
+
+
+async def test_help_scrolls_to_its_last_row_in_80x24(db_path: Path, deck_dir: Path):
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        scroller = app.screen.query_one("#help")
+        assert scroller.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroller.scroll_y == scroller.max_scroll_y
