@@ -1,10 +1,14 @@
 """What every demo shares: the command line, device choice, seeding, and output.
 
-A demo module defines TITLE, CLAIM, CARDS and ``main(ctx)``, and ends with
-``if __name__ == "__main__": run(main, TITLE, CLAIM, CARDS)``. ``main`` reports
-through ``ctx`` (metric, matrix, log, verdict); ``run`` turns that into JSON
-lines (``--json``) or a readable live view, and into the exit status:
-0 the run finished with a verdict, 1 it failed, 2 bad usage (e.g. no CUDA).
+A demo module defines TITLE, CLAIM, CARDS, PARAMS (its knobs) and ``main(ctx)``, and
+ends with ``if __name__ == "__main__": run(main, TITLE, CLAIM, CARDS, PARAMS)``.
+``main`` reads its knobs as ``ctx.p.NAME`` and reports through ``ctx`` (metric,
+matrix, log, verdict); ``run`` turns that into JSON lines (``--json``) or a readable
+live view, and into the exit status: 0 the run finished with a verdict, 1 it failed,
+2 bad usage (no CUDA, an unknown knob or a value out of range).
+
+Knobs are declared once, as ``Param(...)`` calls with literal arguments, so the app
+can read them from the source without importing torch. ``--set name=value`` sets one.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import random
 import sys
 import time
 import traceback
-from typing import Any, Callable
+from dataclasses import asdict, dataclass
+from types import SimpleNamespace
+from typing import Any, Callable, Sequence
 
 from demos.protocol import Emitter
 
@@ -25,6 +31,88 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class DemoFailed(RuntimeError):
     """Raised by a demo for a failure the user should read as one line."""
+
+
+class UsageError(ValueError):
+    """A bad --set: names the knob and what it accepts (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One knob of a demo. Its type is its default's (bool, int, float or str).
+
+    `lo`/`hi` bound numbers (inclusive); `choices` lists the allowed values; `quick` is the
+    value a --quick run uses unless the user set one.
+    """
+
+    name: str
+    default: bool | int | float | str
+    help: str
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[Any, ...] | None = None
+    quick: bool | int | float | str | None = None
+
+    @property
+    def kind(self) -> str:
+        return type(self.default).__name__
+
+    def allowed(self) -> str:
+        """What the knob accepts, in words, for error messages and forms."""
+        if self.choices is not None:
+            return "one of " + ", ".join(str(c) for c in self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        if self.lo is not None and self.hi is not None:
+            return f"{'an integer' if self.kind == 'int' else 'a number'} from {self.lo:g} to {self.hi:g}"
+        return "an integer" if self.kind == "int" else ("a number" if self.kind == "float" else "text")
+
+    def parse(self, text: str) -> bool | int | float | str:
+        """A value typed by the user, checked against the knob's type and range."""
+        text = text.strip()
+        bad = UsageError(f"{self.name}={text!r} is not allowed: {self.name} takes {self.allowed()}")
+        value: bool | int | float | str
+        if self.kind == "bool":
+            lowered = text.lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise bad
+            value = lowered in ("true", "1", "yes", "on")
+        elif self.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                raise bad from None
+        elif self.kind == "float":
+            try:
+                value = float(text)
+            except ValueError:
+                raise bad from None
+            if not math.isfinite(value):
+                raise bad
+        else:
+            value = text
+        if self.choices is not None and value not in self.choices:
+            raise bad
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
+                raise bad
+        return value
+
+
+def resolve_params(params: Sequence[Param], settings: Sequence[str], quick: bool) -> dict[str, Any]:
+    """Knob values for one run: defaults (or quick values), overridden by `name=value` settings."""
+    by_name = {p.name: p for p in params}
+    values = {p.name: (p.quick if quick and p.quick is not None else p.default) for p in params}
+    for setting in settings:
+        name, sep, text = setting.partition("=")
+        name = name.strip()
+        if not sep:
+            raise UsageError(f"--set {setting!r}: write it as name=value")
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise UsageError(f"unknown parameter {name!r}; this demo's parameters: {known}")
+        values[name] = by_name[name].parse(text)
+    return values
 
 
 class TextView:
@@ -113,12 +201,16 @@ class DemoContext(Emitter):
     """Handed to a demo's main(): the device, the mode, and the reporting calls (metric, matrix, log,
     verdict from Emitter), routed to JSON lines or to the readable view."""
 
-    def __init__(self, args: argparse.Namespace, device: Any, emit: Callable[..., None]) -> None:
+    def __init__(self, args: argparse.Namespace, device: Any, emit: Callable[..., None],
+                 params: Sequence[Param] = (), values: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.args = args
         self.device = device
         self.quick: bool = args.quick
         self.seed: int = args.seed
+        self.param_specs = {p.name: p for p in params}
+        self.values: dict[str, Any] = dict(values or {})
+        self.p = SimpleNamespace(**self.values)  # ctx.p.lr
         self._emit = emit
         self.verdict_given = False
         self.started = time.monotonic()
@@ -133,6 +225,21 @@ class DemoContext(Emitter):
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
+    def changed(self) -> dict[str, Any]:
+        """The knobs the user moved away from their defaults (quick values count as defaults)."""
+        out = {}
+        for name, value in self.values.items():
+            spec = self.param_specs[name]
+            if value != spec.default and not (self.quick and value == spec.quick):
+                out[name] = value
+        return out
+
+    def settings_text(self) -> str:
+        """'with lr=0.05, steps=400' when knobs were turned, else '': for honest verdict summaries."""
+        changed = self.changed()
+        return ("with " + ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                                    for k, v in changed.items())) if changed else ""
+
 
 def parse_args(title: str, argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=title)
@@ -140,6 +247,8 @@ def parse_args(title: str, argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a short run (a few seconds), for tests")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="JSON lines on stdout (the app's protocol)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="set one of the demo's parameters (repeatable)")
     return parser.parse_args(argv)
 
 
@@ -159,7 +268,7 @@ def device_name(torch: Any, device: Any) -> str:
 
 
 def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list[str],
-        argv: list[str] | None = None, params: dict[str, Any] | None = None, cpu_threads: int | None = 1) -> None:
+        params: Sequence[Param] = (), argv: list[str] | None = None, cpu_threads: int | None = 1) -> None:
     """Run a demo's main() under the shared command line and exit with its status.
 
     `cpu_threads`: these models are tiny, so a second thread buys nothing and, on a busy machine, makes
@@ -175,6 +284,14 @@ def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list
             emitter.emit(event_type, **fields)
         else:
             view.handle(event_type, fields)
+
+    try:
+        values = resolve_params(params, args.set, args.quick)
+    except UsageError as exc:
+        emit("error", message=str(exc))
+        if view is not None:
+            view.close()
+        sys.exit(EXIT_USAGE)
 
     import numpy as np
     import torch
@@ -192,10 +309,11 @@ def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
-    ctx = DemoContext(args, device, emit)
+    ctx = DemoContext(args, device, emit, params, values)
     emit("meta", title=title, claim=claim, cards=list(cards), device=device.type,
          device_name=device_name(torch, device),
-         params={"quick": args.quick, "seed": args.seed, **(params or {})})
+         params={"quick": args.quick, "seed": args.seed, **values},
+         knobs=[{**asdict(p), "kind": p.kind} for p in params])
     status = EXIT_OK
     try:
         main(ctx)

@@ -13,15 +13,20 @@ import math
 
 import torch
 
-from demos.common import DemoContext, run
+from demos.common import DemoContext, Param, run
 
 TITLE = "Learning rate: too low, good, too high"
 CLAIM = ("Too low a learning rate makes training crawl, a good one converges quickly, "
          "and too high a learning rate makes the loss oscillate or diverge.")
 CARDS = ["learning-rate-too-low-or-high"]
 
-LOW, GOOD, HIGH = 0.001, 0.1, 1.0
-MOMENTUM = 0.9
+PARAMS = [
+    Param("low", 0.001, "the learning rate expected to crawl", lo=1e-6, hi=10.0),
+    Param("good", 0.1, "the learning rate expected to converge", lo=1e-6, hi=10.0),
+    Param("high", 1.0, "the learning rate expected to diverge", lo=1e-6, hi=10.0),
+    Param("momentum", 0.9, "SGD momentum", lo=0.0, hi=0.99),
+    Param("steps", 1500, "full-batch steps per run", lo=20, hi=20000, quick=300),
+]
 
 
 def make_data(seed: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -35,8 +40,9 @@ def make_data(seed: int, device: torch.device) -> tuple[torch.Tensor, torch.Tens
 
 def main(ctx: DemoContext) -> None:
     device = ctx.device
-    steps = 300 if ctx.quick else 1500
-    every = 5 if ctx.quick else 10
+    LOW, GOOD, HIGH, MOMENTUM = ctx.p.low, ctx.p.good, ctx.p.high, ctx.p.momentum
+    steps = ctx.p.steps
+    every = max(1, steps // 150)
     x, y = make_data(ctx.seed, device)
 
     base = torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1)).to(device)
@@ -97,10 +103,16 @@ def main(ctx: DemoContext) -> None:
     high_text = (f"lr={HIGH:g} blew up (loss {high_final:.3g} at step {runs[2]['diverged_at']})"
                  if runs[2]["diverged_at"] is not None
                  else f"lr={HIGH:g} ended at {high_final:.3g}, start was {start:.3g}")
-    summary = (f"From a start of {start:.3g}, lr={GOOD:g} reached {good_final:.2g} while lr={LOW:g} was still at "
+    settings = ctx.settings_text()
+    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "") + f"From a start of {start:.3g}, lr={GOOD:g} reached {good_final:.2g} while lr={LOW:g} was still at "
                f"{low_final:.2g} ({low_over_good:.0f}x higher) after {steps} steps; {high_text}.")
+    if not passed:
+        missing = [what for what, ok in ((f"lr={LOW:g} did not crawl", low_slow),
+                                         (f"lr={GOOD:g} did not converge", good_converges),
+                                         (f"lr={HIGH:g} did not diverge", high_bad)) if not ok]
+        summary += " " + "; ".join(missing) + ": not shown at these settings."
     ctx.verdict(CLAIM, passed, numbers, summary=summary)
 
 
 if __name__ == "__main__":
-    run(main, TITLE, CLAIM, CARDS)
+    run(main, TITLE, CLAIM, CARDS, PARAMS)

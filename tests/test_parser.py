@@ -126,3 +126,31 @@ def test_any_text_gives_cards_or_located_problems_never_an_exception(text: str):
 def test_order_prefix_is_not_part_of_the_default_topic():
     cards, _ = parse_text("## Q?\n\n```meta\nid: a\n```\n\n### Answer\n\nA.\n", "content/03-weight-decay.md")
     assert cards[0].topic == "Weight decay"
+
+
+def test_follow_ups_are_read_from_their_own_list():
+    text = """## Q?
+
+```meta
+id: q
+```
+
+### Answer
+
+Core.
+
+#### Key points
+
+- one
+- two
+
+#### Follow-ups
+
+- Why one?
+- What breaks
+  when two fails?
+"""
+    cards, problems = parse_text(text, "f.md")
+    assert not [p for p in problems if p.is_error]
+    assert cards[0].key_points == ("one", "two")
+    assert cards[0].follow_ups == ("Why one?", "What breaks when two fails?")

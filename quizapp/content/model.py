@@ -36,6 +36,7 @@ class Card:
     seeds: tuple[int, ...] = ()
     demo: str | None = None
     key_points: tuple[str, ...] = ()
+    follow_ups: tuple[str, ...] = ()  # what an interviewer asks next (`#### Follow-ups`)
     path: str = ""
     line: int = 0
     id_derived: bool = False
@@ -50,7 +51,8 @@ class Card:
         import hashlib  # here, not at the top: ~20 ms of start-up when the deck is unchanged
 
         payload = json.dumps(
-            [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points],
+            [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points,
+             self.follow_ups],
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -21,6 +21,7 @@ TAG_RE = re.compile(r"^[\w][\w.+/-]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 ANSWER_RE = re.compile(r"^###\s+answer\s*:?\s*$", re.IGNORECASE)
 KEY_POINTS_RE = re.compile(r"^####\s+key points\s*:?\s*$", re.IGNORECASE)
+FOLLOW_UPS_RE = re.compile(r"^####\s+follow-?ups\s*:?\s*$", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 
 
@@ -181,12 +182,13 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
     return meta
 
 
-def _key_points(answer: list[_Line]) -> tuple[str, ...]:
+def _bullets_after(answer: list[_Line], heading: re.Pattern[str]) -> tuple[str, ...]:
+    """The bullet list under a `#### ...` heading of the answer (key points, follow-ups)."""
     points: list[str] = []
     collecting = False
     for line in answer:
         if not collecting:
-            collecting = not line.in_fence and bool(KEY_POINTS_RE.match(line.text.strip()))
+            collecting = not line.in_fence and bool(heading.match(line.text.strip()))
             continue
         match = BULLET_RE.match(line.text)
         if match and not line.in_fence:
@@ -259,7 +261,8 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
         tags=tags,
         seeds=meta.get("seeds", ()),
         demo=meta.get("demo"),
-        key_points=_key_points(answer_lines),
+        key_points=_bullets_after(answer_lines, KEY_POINTS_RE),
+        follow_ups=_bullets_after(answer_lines, FOLLOW_UPS_RE),
         path=path,
         line=heading.number,
         id_derived=derived,

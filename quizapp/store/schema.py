@@ -89,6 +89,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE demo_runs ADD COLUMN verdict TEXT;
     """,
+    # 5: columns several features share: a card's follow-up questions (mock interview), the knob
+    # values a demo ran with, and a card's suspension, burial (until a study-day start) and flag colour
+    """
+    ALTER TABLE cards ADD COLUMN follow_ups TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE demo_runs ADD COLUMN params TEXT;
+    ALTER TABLE schedule ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE schedule ADD COLUMN buried_until TEXT;
+    ALTER TABLE schedule ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -358,6 +358,7 @@ def _card_row(card: Card, origin: str, position: int, now: str) -> dict[str, Any
         "seeds": json.dumps(list(card.seeds)),
         "demo": card.demo,
         "key_points": json.dumps(list(card.key_points)),
+        "follow_ups": json.dumps(list(card.follow_ups)),
         "origin": origin,
         "source": f"{card.path}:{card.line}",
         "position": position,
@@ -369,7 +370,7 @@ def _card_row(card: Card, origin: str, position: int, now: str) -> dict[str, Any
 
 
 def _decode_card(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("tags", "seeds", "key_points"):
+    for key in ("tags", "seeds", "key_points", "follow_ups"):
         row[key] = json.loads(row[key])
     return row
 

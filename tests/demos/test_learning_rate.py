@@ -37,3 +37,24 @@ def test_learning_rate_quick() -> None:
     assert final["lr=0.001"] > 10 * final["lr=0.1"]
     assert final["lr=0.1"] < 0.05 * start[1]
     assert not math.isfinite(final["lr=1"]) or final["lr=1"] > start[1]
+
+
+def test_learning_rate_knobs_make_an_honest_verdict() -> None:
+    """With a 'high' rate that cannot diverge, the run says the claim was not shown at these settings."""
+    rc, events, stderr = run_demo("learning_rate", "--quick", "--json", "--device", "cpu", "--set", "high=0.05")
+    assert rc == 0, stderr
+    assert events[0]["params"]["high"] == 0.05
+    verdict = [e for e in events if e.type == "verdict"][0]
+    final_high = [to_number(e["values"]["loss"]) for e in events if e.type == "metric" and e["series"] == "lr=0.05"][-1]
+    start = to_number(verdict["numbers"]["start_loss"])
+    assert final_high < start  # it did not diverge ...
+    assert verdict["passed"] is False  # ... so the claim is not shown
+    assert "not shown at these settings" in verdict["summary"] and "high=0.05" in verdict["summary"]
+
+
+def test_learning_rate_rejects_a_bad_knob() -> None:
+    rc, events, _ = run_demo("learning_rate", "--quick", "--json", "--set", "high=50")
+    assert rc == 2
+    assert events[-1].type == "error" and "high" in events[-1]["message"] and "1e-06 to 10" in events[-1]["message"]
+    rc, events, _ = run_demo("learning_rate", "--quick", "--json", "--set", "nope=1")
+    assert rc == 2 and "unknown parameter 'nope'" in events[-1]["message"]
