@@ -77,3 +77,20 @@ def test_no_sentence_of_the_source_is_pasted():
         if shared:
             copied.append((card.id, " ".join(next(iter(shared)))))
     assert copied == []
+
+
+DECK_II_DECKA_FILES = {  # issue 12 areas 1-6: post-training, distributed training, PEFT, quantization, scaling, inference
+    "12-llm-post-training.md", "13-distributed-training.md",
+    "14-efficient-fine-tuning-quantization.md", "15-scaling-and-inference.md",
+}
+
+
+def test_post_training_to_inference_cards_can_be_said_aloud():
+    """Each new card opens with a spoken answer of at most 80 words (not a lead-in to a list) and has follow-ups."""
+    cards = [c for c in DECK.cards if Path(c.path).name in DECK_II_DECKA_FILES]
+    assert len(cards) >= 36
+    cores = {c.id: c.answer.strip().split("\n\n")[0] for c in cards}
+    assert [i for i, core in cores.items() if len(core.split()) > 80] == []
+    assert [i for i, core in cores.items() if core.rstrip().endswith(":") or core.lstrip().startswith(("-", "|", "$$"))] == []
+    assert [c.id for c in cards if not 1 <= len(c.follow_ups) <= 3] == []
+    assert [c.id for c in cards if c.seeds] == []  # seeds belong to the 31 source questions
