@@ -94,3 +94,24 @@ def test_post_training_to_inference_cards_can_be_said_aloud():
     assert [i for i, core in cores.items() if core.rstrip().endswith(":") or core.lstrip().startswith(("-", "|", "$$"))] == []
     assert [c.id for c in cards if not 1 <= len(c.follow_ups) <= 3] == []
     assert [c.id for c in cards if c.seeds] == []  # seeds belong to the 31 source questions
+
+
+# Deck II cards on MoE, self-supervised learning, retrieval, vision, metrics, production and model analysis
+DECK_II_B_FILES = ("16-mixture-of-experts.md", "17-self-supervised-and-retrieval.md",
+                   "18-vision-beyond-classification.md", "19-metrics-and-production.md",
+                   "20-model-analysis-and-other-architectures.md")
+DECK_II_B = [c for c in DECK.cards if Path(c.path).name in DECK_II_B_FILES]
+
+
+def test_deck_ii_b_files_hold_their_cards():
+    assert {Path(c.path).name for c in DECK_II_B} == set(DECK_II_B_FILES)
+    assert len(DECK_II_B) >= 36
+
+
+@pytest.mark.parametrize("card", DECK_II_B, ids=lambda c: c.id)
+def test_deck_ii_b_core_can_be_said_aloud_and_has_follow_ups(card):
+    core = card.answer.strip().split("\n\n")[0]
+    assert not core.lstrip().startswith(("-", "*", "|", "$$", "```", "#", ">")), f"{card.path}:{card.line}"
+    sentences = re.findall(r"[.!?](?=\s|$)", core)
+    assert len(core.split()) <= 80 and 2 <= len(sentences) <= 4, f"{card.path}:{card.line}"
+    assert 1 <= len(card.follow_ups) <= 3 and all(q.endswith("?") for q in card.follow_ups), card.follow_ups
