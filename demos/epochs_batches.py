@@ -58,7 +58,6 @@ def main(ctx: DemoContext) -> None:
         model = torch.nn.Linear(FEATURES, 1).to(ctx.device)
         torch.nn.init.zeros_(model.weight)
         torch.nn.init.zeros_(model.bias)
-        opt = torch.optim.SGD(model.parameters(), lr=lr)
         expected = n // b if drop_last else math.ceil(n / b)
         updates = 0
         every = max(1, epochs * expected // 150)
@@ -76,9 +75,11 @@ def main(ctx: DemoContext) -> None:
                 counted += 1
                 last_size = len(xb)
                 loss = torch.nn.functional.mse_loss(model(xb.to(ctx.device)), yb.to(ctx.device))
-                opt.zero_grad()
                 loss.backward()
-                opt.step()
+                with torch.no_grad():  # one iteration = one SGD update: p <- p - lr * grad
+                    for p in model.parameters():
+                        p -= lr * p.grad
+                        p.grad = None
                 updates += 1
                 if updates % every == 0:
                     ctx.metric(updates, name, loss_by_update=full_loss())

@@ -64,7 +64,7 @@ def main(ctx: DemoContext) -> None:
     for name in losses:
         w = start_w.clone().requires_grad_(True)
         b = start_b.clone().requires_grad_(True)
-        runs[name] = {"params": [w, b], "opt": torch.optim.SGD([w, b], lr=ctx.p.lr), "acc": [], "grad": [],
+        runs[name] = {"params": [w, b], "acc": [], "grad": [],
                       "loss": [], "first_90": None}
 
     with torch.no_grad():
@@ -82,7 +82,6 @@ def main(ctx: DemoContext) -> None:
             logits = x @ w.T + b
             logits.retain_grad()
             loss = losses[name](logits)
-            r["opt"].zero_grad()
             loss.backward()
             acc = (logits.argmax(1) == y).float().mean().item()
             grad = w.grad.norm().item()
@@ -95,8 +94,11 @@ def main(ctx: DemoContext) -> None:
             if step < 10 or step % every == 0 or step == steps:
                 ctx.metric(step, name, loss=loss.item(), accuracy=acc, grad_norm=grad,
                            logit_grad_per_example=logit_grad)
-            if step < steps:
-                r["opt"].step()
+            with torch.no_grad():  # plain SGD, written out: p <- p - lr * grad
+                for p in (w, b):
+                    if step < steps:
+                        p -= ctx.p.lr * p.grad
+                    p.grad = None
 
     ce, mse = runs["cross-entropy"], runs["MSE on probabilities"]
     ce_acc, mse_acc = ce["acc"][-1], mse["acc"][-1]
