@@ -138,8 +138,8 @@ def main(ctx: DemoContext) -> None:
         missing = [what for what, ok in (("a search needs more than one setting", k > 1),
                                          (f"picking on test was not optimistic by {OPTIMISTIC * 100:g} points",
                                           optimistic),
-                                         (f"the validation-picked estimate was off by more than {HONEST * 100:g} points",
-                                          honest)) if not ok]
+                                         ("the validation-picked estimate was off by more than "
+                                          f"{HONEST * 100:g} points", honest)) if not ok]
         summary += " " + "; ".join(missing) + ": not shown at these settings."
     ctx.verdict(CLAIM, passed, numbers, summary=summary)
 

@@ -27,7 +27,8 @@ def test_gradients_agree_and_the_verdict_follows_the_metrics(result):
     assert numbers["max_diff_hand_vs_autograd"] == pytest.approx(max(diffs["hand vs autograd"]))
     assert numbers["max_diff_finite_vs_autograd"] == pytest.approx(max(diffs["finite diff vs autograd"]))
     assert max(diffs["hand vs autograd"]) <= 1e-6 and max(diffs["finite diff vs autograd"]) <= 1e-6
-    sizes = [to_number(e["values"]["max_abs_grad"]) for e in events if e.type == "metric" and e["series"] == "gradient size"]
+    sizes = [to_number(e["values"]["max_abs_grad"]) for e in events
+             if e.type == "metric" and e["series"] == "gradient size"]
     assert min(sizes) > 1e-3  # the gradients compared are not trivially zero
     assert numbers["grad_after_second_backward_ratio"] == pytest.approx(2.0)
 

@@ -15,7 +15,8 @@ from ._run import passed_verdict, run_demo
 def test_q_learning_learns_the_grid():
     rc, events, stderr = run_demo("q_learning", "--quick", "--json", "--device", "cpu")
     numbers = passed_verdict(rc, events, stderr)["numbers"]
-    returns = [to_number(e["values"]["episode_return"]) for e in events if e.type == "metric" and e["series"] == "return"]
+    returns = [to_number(e["values"]["episode_return"]) for e in events
+               if e.type == "metric" and e["series"] == "return"]
     assert len(returns) == 300
     tenth = numbers["episodes_averaged"]
     early, late = sum(returns[:tenth]) / tenth, sum(returns[-tenth:]) / tenth
