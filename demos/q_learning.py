@@ -132,13 +132,13 @@ def main(ctx: DemoContext) -> None:
     ctx.matrix("learned values max_a Q(s, a) (walls empty)", grid_values)
     path, reached = greedy_walk(env, q)
     on_path = set(path)
-    ctx.log("Greedy policy argmax_a Q(s, a), with the path it takes from S marked in brackets:")
+    ctx.log("Greedy policy argmax_a Q(s, a), with the path it takes from S in parentheses:")
     for r in range(env.h):
         cells = []
         for c in range(env.w):
             kind = GRID[r][c]
             mark = ARROWS[int(np.argmax(q[r, c]))] if kind in ".S" else kind
-            cells.append(f"[{mark}]" if (r, c) in on_path and kind in ".S" else f" {mark} ")
+            cells.append(f"({mark})" if (r, c) in on_path and kind in ".S" else f" {mark} ")
         ctx.log("  " + "".join(cells))
 
     tenth = max(1, episodes // 10)

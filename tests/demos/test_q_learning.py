@@ -26,8 +26,8 @@ def test_q_learning_learns_the_grid():
 
     logs = [e["message"] for e in events if e.type == "log"]
     at = logs.index(next(m for m in logs if m.startswith("Greedy policy")))
-    policy = [re.findall(r"[ \[](.)[ \]]", line[2:]) for line in logs[at + 1:at + 7]]
-    marked = [(r, c) for r, line in enumerate(logs[at + 1:at + 7]) for c in range(6) if line[2 + 3 * c] == "["]
+    policy = [re.findall(r"[ (](.)[ )]", line[2:]) for line in logs[at + 1:at + 7]]
+    marked = [(r, c) for r, line in enumerate(logs[at + 1:at + 7]) for c in range(6) if line[2 + 3 * c] == "("]
     assert len(policy) == 6 and all(len(row) == 6 for row in policy)
     # Follow the printed arrows from S: they lead to G through exactly the marked cells.
     moves = {"^": (-1, 0), ">": (0, 1), "v": (1, 0), "<": (0, -1)}
