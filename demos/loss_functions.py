@@ -72,7 +72,7 @@ def main(ctx: DemoContext) -> None:
     start_acc = (p0.argmax(1) == y).float().mean().item()
     wrong_conf = p0.max(1).values.mean().item()
     ctx.log(f"Start: accuracy {start_acc:.2f}, mean top probability {wrong_conf:.3f} (on a wrong class), "
-            f"true-class probability {p0[torch.arange(len(y)), y].mean().item():.2e}")
+            f"true-class probability {p0[torch.arange(len(y), device=device), y].mean().item():.2e}")
 
     steps = ctx.p.steps
     every = max(1, steps // 100)

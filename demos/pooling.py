@@ -1,7 +1,7 @@
 """Pooling: a one-pixel shift changes a conv feature map a lot and its max-pooled map much less.
 
 Small images of random bars and dots go through one fixed convolution layer (four edge
-detectors + ReLU). Each image is then moved right by 0..4 pixels and the relative change of
+detectors + ReLU). Each image is then moved right by 0, 1 and 2 pixels and the relative change of
 each representation is measured: ||f(shifted) - f(original)|| / ||f(original)||, averaged over
 the images, for the conv feature map, the map after 2x2 and PxP max pooling (stride = window; 4x4 is what two
 stacked 2x2 pools see), and after global max pooling. The verdict compares the one-pixel-shift
@@ -80,7 +80,7 @@ def main(ctx: DemoContext) -> None:
 
     # The image seen at shift s is the window starting s columns further left, so the content moves right by s.
     base = MAX_SHIFT // 2
-    window = lambda s: wide[:, :, :, base - s:base - s + SIZE]  # noqa: E731 (shifts -2..2 fit the margin)
+    window = lambda s: wide[:, :, :, base - s:base - s + SIZE]  # noqa: E731 (shifts up to 2 fit the margin)
     original = features(window(0))
     changes: dict[str, list[float]] = {name: [] for name in original}
     for s in range(0, base + 1):
