@@ -80,7 +80,10 @@ def main(ctx: DemoContext) -> None:
 
     # The image seen at shift s is the window starting s columns further left, so the content moves right by s.
     base = MAX_SHIFT // 2
-    window = lambda s: wide[:, :, :, base - s:base - s + SIZE]  # noqa: E731 (shifts up to 2 fit the margin)
+
+    def window(s: int) -> torch.Tensor:  # shifts up to MAX_SHIFT // 2 fit inside the margin
+        return wide[:, :, :, base - s:base - s + SIZE]
+
     original = features(window(0))
     changes: dict[str, list[float]] = {name: [] for name in original}
     for s in range(0, base + 1):
