@@ -17,7 +17,7 @@ ALL = "\x00all"  # the row key of the "All topics" row
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("s", "study_all", "Study all"),
-        Binding("enter", "study_selected", "Study topic", show=True, priority=True),
+        Binding("enter", "study_selected", "Study topic", show=True),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("S", "app.stats", "Stats"),
     ]

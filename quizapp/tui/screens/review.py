@@ -23,8 +23,8 @@ class RatingButton(Button, can_focus=False):
 
 class ReviewScreen(Screen):
     BINDINGS = [
-        Binding("space", "reveal_or_good", "Show / Good", priority=True),
-        Binding("enter", "reveal_or_good", "Show / Good", show=False, priority=True),
+        Binding("space", "reveal_or_good", "Show / Good"),
+        Binding("enter", "reveal_or_good", "Show / Good", show=False),
         Binding("1", "rate(1)", "Again", show=False),
         Binding("2", "rate(2)", "Hard", show=False),
         Binding("3", "rate(3)", "Good", show=False),
