@@ -8,11 +8,14 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from quizapp.content.sanitize import visible_controls
 from quizapp.srs import Scheduler, Settings
 from quizapp.store import Store, StoreError
 from quizapp.sync import SyncResult
+from quizapp.tui.literal import escaped
 
 
 class CardShown(Message):
@@ -63,6 +66,13 @@ class QuizApp(App[int]):
             first = errors[0]
             self.notify(f"{len(errors)} problem(s) in the deck, e.g. {first}. Run `quizapp check`.",
                         title="Content errors", severity="error", timeout=10)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast is plain text: messages quote questions, topics, paths and database errors, any of
+        which may hold `[` or terminal controls. (Screens pass markup=True by default; it is ignored.)"""
+        super().notify(visible_controls(str(message)), title=visible_controls(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def _remember_theme(self, theme) -> None:
         try:
@@ -123,12 +133,12 @@ class QuizApp(App[int]):
         except StoreError:
             topics = []
         for topic in topics:
-            yield SystemCommand(f"Study: {topic}", f"Start a session on {topic} only",
+            yield SystemCommand(f"Study: {escaped(topic)}", f"Start a session on {escaped(topic)} only",
                                 lambda topic=topic: self.action_study(topic))
         from quizapp.demo.registry import available_demos
 
         for name, info in available_demos().items():
-            yield SystemCommand(f"Demo: {info.title}", info.claim or name,
+            yield SystemCommand(f"Demo: {escaped(info.title)}", escaped(info.claim or name),
                                 lambda name=name: self.action_demo(name))
         yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
                             self.action_stats)

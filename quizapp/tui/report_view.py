@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizapp.srs.statistics import LEECH_LAPSES, MATURE_DAYS, Report
+from quizapp.tui.literal import literal
 
 NEW, LEARN, REVIEW = "#4ea1ff", "#ffb347", "#6fdc8c"
 HEAT = ["#3a3f47", "#0e4429", "#006d32", "#26a641", "#39d353"]  # GitHub's greens; the first: no reviews
@@ -247,19 +248,22 @@ def groups_table(report: Report, tags: bool = False) -> Table:
     for name in ("Cards", "New", "Learn", "Review", "Mastered") + (() if tags else ("Recall",)):
         table.add_column(name, justify="right")
     for g in groups:
-        row = [g.name, str(g.cards), str(g.new), str(g.learning), str(g.review), pct(g.mastery, 0)]
+        row = [literal(g.name), str(g.cards), str(g.new), str(g.learning), str(g.review), pct(g.mastery, 0)]
         table.add_row(*row, *(() if tags else (pct(g.recall, 0),)))
     if not groups:
         table.add_row("(none)", *[""] * (len(table.columns) - 1))
     return table
 
 
-def hardest_rows(report: Report) -> list[tuple[str, str, str, str, Text]]:
-    """(card, lapses, reviews, leech mark, question) rows: the screen's table and the CLI's are the same."""
+def hardest_rows(report: Report) -> list[tuple[Text, str, str, Text, Text]]:
+    """(card, lapses, reviews, leech mark, question) rows: the screen's table and the CLI's are the same.
+
+    Deck text goes in as Text: a table reads plain strings as markup."""
     rows = []
     for c in report.hardest:
         mark = Text("leech", style="bold red") if c.leech else Text("")
-        rows.append((c.id, str(c.lapses), str(c.reps), mark, c.question.splitlines()[0]))
+        question = c.question.splitlines()[0] if c.question else ""
+        rows.append((literal(c.id), str(c.lapses), str(c.reps), mark, literal(question)))
     return rows
 
 
@@ -291,8 +295,8 @@ def demos_table(report: Report) -> Table:
         table.add_column(name, justify="right" if name in ("Runs", "Passed") else "left")
     for d in report.demos:
         verdict = {True: Text("claim holds", style="green"), False: Text("claim not shown", style="red")}.get(
-            d.last_passed, Text(d.last_status, style="dim"))
-        table.add_row(d.demo, d.device, str(d.runs), str(d.passes), f"{d.last_at.astimezone():%Y-%m-%d %H:%M}",
+            d.last_passed, literal(d.last_status, style="dim"))
+        table.add_row(literal(d.demo), literal(d.device), str(d.runs), str(d.passes), f"{d.last_at.astimezone():%Y-%m-%d %H:%M}",
                       verdict)
     if not report.demos:
         table.add_row("(no demo run yet)", "", "", "", "", "")

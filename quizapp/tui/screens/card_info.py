@@ -21,6 +21,7 @@ from quizapp.srs import RATING_NAMES, interval_label
 from quizapp.srs.statistics import LEECH_LAPSES, CardInfo, card_info
 from quizapp.store import StoreError
 from quizapp.timeutil import from_iso, utcnow
+from quizapp.tui.literal import literal
 from quizapp.tui.report_view import duration, pct
 
 KINDS = {0: "new", 1: "learn", 2: "review", 3: "relearn"}
@@ -60,7 +61,7 @@ class CardInfoScreen(Screen):
             self.notify(str(exc), title="Database", severity="error", timeout=10)
             return
         if self.info is None:
-            self.query_one("#info-summary", Static).update(f"There is no card with id {self.card_id!r}.")
+            self.query_one("#info-summary", Static).update(literal(f"There is no card with id {self.card_id!r}."))
             table.display = False
             return
         self.query_one("#info-summary", Static).update(summary(self.info, now))
@@ -82,10 +83,11 @@ class CardInfoScreen(Screen):
 
 def summary(info: CardInfo, now) -> Text:
     card = info.card
-    text = Text(render_math(card["question"]).splitlines()[0] + "\n", style="bold")
+    question = render_math(card["question"]).splitlines()
+    text = literal((question[0] if question else "") + "\n", style="bold")
     tags = " ".join(f"#{t}" for t in card["tags"])
-    text.append(f"{card['topic']} {tags} · id {card['id']}" + (" · retired" if card["retired"] else "") + "\n",
-                style="dim")
+    text.append_text(literal(f"{card['topic']} {tags} · id {card['id']}" + (" · retired" if card["retired"] else "")
+                             + "\n", style="dim"))
     if card["reps"] == 0:
         text.append("New: not studied yet.")
         return text
@@ -106,17 +108,17 @@ def demo_runs(info: CardInfo) -> Table | Text:
     if not info.card.get("demo"):
         return Text("")
     if not info.demo_runs:
-        return Text(f"Demo {info.card['demo']}: not run yet (d on the review screen runs it).", style="dim")
-    table = Table(title=f"Runs of the demo {info.card['demo']}", title_justify="left", title_style="bold")
+        return literal(f"Demo {info.card['demo']}: not run yet (d on the review screen runs it).", style="dim")
+    table = Table(title=literal(f"Runs of the demo {info.card['demo']}"), title_justify="left", title_style="bold")
     for name in ("Started", "Device", "Took", "Status", "Verdict"):
         table.add_column(name)
     for run in info.demo_runs:
         verdict = {1: Text("claim holds", style="green"), 0: Text("claim not shown", style="red")}.get(
             run["passed"], Text("–", style="dim"))
         started = f"{from_iso(run['started_at']).astimezone():%Y-%m-%d %H:%M}"
-        table.add_row(started, run["device"], f"{run['duration_s']:.1f}s", run["status"], verdict)
+        table.add_row(started, literal(run["device"]), f"{run['duration_s']:.1f}s", literal(run["status"]), verdict)
     last = info.demo_runs[0].get("verdict")
     if last and last.get("summary"):
-        table.caption = f"Last run: {last['summary']}"
+        table.caption = literal(f"Last run: {last['summary']}")
         table.caption_justify = "left"
     return table

@@ -11,6 +11,7 @@ import math
 from collections import deque
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,9 +20,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Log, Static
 
 from demos.protocol import Event, ProtocolError, to_number
+from quizapp.content.sanitize import visible_controls
 from quizapp.demo.runner import DemoProcess, RunResult, RunTracker
 from quizapp.store import StoreError
 from quizapp.timeutil import to_iso, utcnow
+from quizapp.tui.literal import literal
 from quizapp.tui.widgets.charts import Heatmap, LineChart
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -80,7 +83,7 @@ class DemoScreen(Screen):
         self.query_one("#demo-heatmaps").remove_children()
         self.query_one(Log).clear()
         self.query_one("#demo-verdict", Static).update("")
-        self.query_one("#demo-claim", Static).update(f"[b]Claim:[/b] {self.claim}" if self.claim else "")
+        self.query_one("#demo-claim", Static).update(_claim(self.claim))
         self.started_at = utcnow()
         try:
             self.process = DemoProcess(self.demo, self.device, self.quick, command=self.command)
@@ -112,9 +115,11 @@ class DemoScreen(Screen):
             if isinstance(item, tuple) and item and item[0] is _DONE:
                 done = item[1]
                 break
+            if isinstance(item, Event):  # the protocol boundary: no control character goes further
+                item = Event(item.type, _visible(item.data))
             self.tracker.add(item)
             if isinstance(item, ProtocolError):
-                log.write_line(f"(ignored a malformed line: {item})")
+                log.write_line(visible_controls(f"(ignored a malformed line: {item})"))
                 continue
             self._show(item, touched, log)
         for chart in touched:
@@ -127,7 +132,7 @@ class DemoScreen(Screen):
         if event.type == "meta":
             if not self.claim:
                 self.claim = event["claim"]
-                self.query_one("#demo-claim", Static).update(f"[b]Claim:[/b] {self.claim}")
+                self.query_one("#demo-claim", Static).update(_claim(self.claim))
             self.title = f"Demo · {event['title']}"
         elif event.type == "metric":
             for name, value in event["values"].items():
@@ -155,8 +160,8 @@ class DemoScreen(Screen):
         where = meta["device_name"] if meta and "device_name" in meta else f"device {self.device}"
         elapsed = self.result.duration_s if self.result else (self.process.elapsed if self.process else 0.0)
         state = self.result.status if self.result else "running"
-        self.query_one("#demo-status", Static).update(
-            f"{state} · {where} · {elapsed:.1f}s · [b]c[/b] device: {self.device}")
+        self.query_one("#demo-status", Static).update(Text.assemble(
+            literal(f"{state} · {where} · {elapsed:.1f}s · "), ("c", "bold"), f" device: {self.device}"))
 
     def _finish_with(self, result: RunResult) -> None:
         self.result = result
@@ -164,17 +169,29 @@ class DemoScreen(Screen):
         verdict = self.query_one("#demo-verdict", Static)
         if result.status in ("passed", "failed"):
             v = result.verdict or {}
-            mark = "[b green]✔ claim holds[/]" if result.passed else "[b red]✘ claim not shown[/]"
-            numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in (v.get("numbers") or {}).items())
+            text = Text()
             tested = v.get("claim", "")
-            scope = f"[b]Tested:[/b] {tested}\n" if tested and tested != self.claim else ""
-            verdict.update(f"{scope}{mark}  {v.get('summary', '')}\n[dim]{numbers}[/dim]")
+            if tested and tested != self.claim:
+                text.append("Tested: ", style="bold").append_text(literal(tested)).append("\n")
+            text.append("✔ claim holds" if result.passed else "✘ claim not shown",
+                        style="bold green" if result.passed else "bold red")
+            text.append("  ").append_text(literal(v.get("summary", "")))
+            numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in (v.get("numbers") or {}).items())
+            text.append("\n").append_text(literal(numbers, style="dim"))
+            verdict.update(text)
             verdict.set_class(not result.passed, "-failed")
         elif result.status == "cancelled":
-            verdict.update("[dim]cancelled[/dim]")
+            verdict.update(Text("cancelled", style="dim"))
         else:
-            verdict.update(f"[b red]Demo failed:[/] {result.error}")
+            headline, exception = error_lines(result.error or "")
+            text = Text("Demo failed: ", style="bold red").append_text(literal(headline))
+            if exception:
+                text.append("\n").append_text(literal(exception, style="bold"))
+            verdict.update(text)
             verdict.set_class(True, "-failed")
+            log = self.query_one(Log)
+            for line in (result.error or "").splitlines():  # the whole error, where it can be scrolled
+                log.write_line(visible_controls(line))
         if result.malformed:
             self.query_one(Log).write_line(f"({result.malformed} malformed lines were ignored)")
         try:
@@ -214,6 +231,35 @@ class DemoScreen(Screen):
 
     def on_unmount(self) -> None:
         self._stop_process()
+
+
+def _claim(claim: str) -> Text:
+    return Text.assemble(("Claim: ", "bold"), literal(claim)) if claim else Text("")
+
+
+def _visible(value: Any) -> Any:
+    """An event's data with control characters made visible in every string (keys included)."""
+    if isinstance(value, str):
+        return visible_controls(value)
+    if isinstance(value, dict):
+        return {_visible(k): _visible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    return value
+
+
+def error_lines(error: str) -> tuple[str, str]:
+    """A failed run's message as (headline, exception line): with a traceback, the line that names the
+    exception is the one that says what went wrong, and it comes last, where a short panel cuts it off."""
+    lines = [line.rstrip() for line in error.splitlines() if line.strip()]
+    if not lines:
+        return "the demo stopped without saying why", ""
+    headline = lines[0].rstrip(":")
+    for line in reversed(lines[1:]):
+        if not line[0].isspace() and not line.startswith(("Traceback (most recent call last)", "During handling",
+                                                          "The above exception")):
+            return headline, line
+    return headline, lines[-1] if len(lines) > 1 else ""
 
 
 def _fmt(value: Any) -> str:

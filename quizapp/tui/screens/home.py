@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from quizapp.store import StoreError
 from quizapp.timeutil import study_day_end, to_iso, utcnow
+from quizapp.tui.literal import literal
 
 ALL = "\x00all"  # the row key of the "All topics" row
 
@@ -62,7 +63,7 @@ class HomeScreen(Screen):
         table.add_row("[b]All topics[/b]", _n(new, "blue"), _n(learning, "red"), _n(due, "green"),
                       str(sum(r["total"] for r in rows)), key=ALL)
         for r in rows:
-            table.add_row(r["topic"], _n(min(r["new"], new_left), "blue"), _n(r["learning"], "red"),
+            table.add_row(literal(r["topic"]), _n(min(r["new"], new_left), "blue"), _n(r["learning"], "red"),
                           _n(min(r["due"], reviews_left), "green"), str(r["total"]), key=r["topic"])
         table.move_cursor(row=min(cursor, table.row_count - 1))
         total = new + due + learning

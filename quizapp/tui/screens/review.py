@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,9 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Markdown, ProgressBar, Static
 
 from quizapp.content import render_math
+from quizapp.content.sanitize import visible_controls
 from quizapp.srs import RATING_NAMES, Session, interval_label
 from quizapp.store import StoreError
 from quizapp.tui.app import CardShown
+from quizapp.tui.literal import literal
 
 
 class RatingButton(Button, can_focus=False):
@@ -61,7 +64,7 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Review" + (f" · {self.session.topic}" if self.session.topic else "")
+        self.title = "Review" + (f" · {visible_controls(self.session.topic)}" if self.session.topic else "")
         self.show_next()
 
     # -- showing cards ------------------------------------------------------------------
@@ -80,7 +83,7 @@ class ReviewScreen(Screen):
     def show_card(self, card: dict[str, Any]) -> None:
         self.card = card
         self.revealed = False
-        self.query_one("#question", Markdown).update("## " + render_math(card["question"]))
+        self.query_one("#question", Markdown).update("## " + visible_controls(render_math(card["question"])))
         self.query_one("#answer", Markdown).update("")
         self.query_one("#answer-rule", Static).update("")
         self.show_meta(card)
@@ -120,7 +123,7 @@ class ReviewScreen(Screen):
         self.revealed = True
         card = self.card
         self.query_one("#answer-rule", Static).update("─" * 20 + " answer " + "─" * 20)
-        self.query_one("#answer", Markdown).update(render_math(card["answer"]))
+        self.query_one("#answer", Markdown).update(visible_controls(render_math(card["answer"])))
         self.previews = self.session.previews(card)
         now = self.session.clock()
         for rating, name in RATING_NAMES.items():
@@ -181,11 +184,11 @@ class ReviewScreen(Screen):
 
     def show_meta(self, card: dict[str, Any]) -> None:
         """Topic, then the demo (if any: it matters more than tags in a narrow terminal), then tags."""
-        parts = [card["topic"]]
+        parts = [literal(card["topic"])]
         if card.get("demo"):
-            parts.append("[b]d[/b] demo" + self._last_run_note(card["id"]))
-        parts.append(" ".join(f"#{t}" for t in card["tags"][:3]))
-        self.query_one("#card-meta", Static).update(" · ".join(p for p in parts if p))
+            parts.append(Text.assemble(("d", "bold"), " demo", literal(self._last_run_note(card["id"]))))
+        parts.append(literal(" ".join(f"#{t}" for t in card["tags"][:3])))
+        self.query_one("#card-meta", Static).update(Text(" · ").join(p for p in parts if p))
 
     def action_end_session(self) -> None:
         self.finish()
