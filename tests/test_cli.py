@@ -98,3 +98,16 @@ def test_config_changes_what_the_scheduler_uses(tmp_path: Path, capsys):
     settings = Settings.from_store(store.setting)
     store.close()
     assert settings.new_per_day == 35 and settings.desired_retention == 0.9
+
+
+def test_check_warns_about_terminal_controls_and_absurdly_long_cards_with_path_line(tmp_path: Path, capsys):
+    deck = tmp_path / "d.md"
+    bullets = "\n".join(f"- point {i}" for i in range(150))
+    deck.write_text(f"## Title \x1b]0;PWNED\x07\n\n```meta\nid: t\n```\n\n### Answer\n\nShort.\n\n"
+                    f"## Long?\n\n```meta\nid: long\n```\n\n### Answer\n\nCore.\n\n{bullets}\n", encoding="utf-8")
+    assert main(["check", str(deck)]) == 0  # warnings, not errors
+    out = capsys.readouterr().out
+    assert f"{deck}:1: warning: control character U+001B (ESC)" in out
+    assert "\x1b" not in out  # check itself never sends the escape to the terminal
+    assert f"{deck}:11: warning: the answer is 152 lines" in out
+    assert "2 cards in 1 file, 0 errors, 2 warnings" in out

@@ -154,3 +154,49 @@ Core.
     assert not [p for p in problems if p.is_error]
     assert cards[0].key_points == ("one", "two")
     assert cards[0].follow_ups == ("Why one?", "What breaks when two fails?")
+
+
+def laughs(levels: int, key: str = "tags") -> str:
+    """A "billion laughs" YAML document: each level an anchored list of nine aliases of the one before."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines + [f"{key}: *l{levels}"])
+
+
+def test_yaml_anchors_and_aliases_are_refused_in_front_matter_and_meta_with_short_messages():
+    front = f"---\n{laughs(5)}\n---\n\n## Q\n\n### Answer\n\nA.\n"
+    problems = parse_text(front, "deck.md")[1]
+    assert [(p.line, p.is_error) for p in problems][:1] == [(2, True)]
+    assert "anchors and aliases (&l0)" in problems[0].message
+    meta = f"## Q\n\n```meta\nid: q\n{laughs(5, 'seed')}\n```\n\n### Answer\n\nA.\n"
+    cards, problems = parse_text(meta, "deck.md")
+    assert cards == [] and [p.line for p in problems if p.is_error] == [5]
+    for text in (front, meta):
+        assert all(len(str(p)) < 200 for p in parse_text(text, "deck.md")[1])  # the expansion is never quoted
+
+
+def test_messages_quote_a_short_excerpt_of_a_huge_bad_value():
+    huge = "x" * 100_000
+    text = f"---\ntags: ['{huge} y']\ntopic: [1, 2]\nwhat{huge[:900]}: 1\n---\n\n## Q\n\n```meta\nid: 'Bad {huge}'\n```\n\n" \
+           "### Answer\n\nA.\n"
+    problems = parse_text(text, "deck.md")[1]
+    assert {p.line for p in problems if p.is_error} == {2, 3, 4, 10}
+    assert all(len(p.message) < 200 for p in problems), [len(p.message) for p in problems]
+
+
+def test_control_characters_are_shown_visibly_and_warned_about_with_their_line():
+    esc = "\x1b"
+    text = (f"---\ntopic: T{esc}[2J\n---\n\n## Title {esc}]0;PWNED\a here\n\n```meta\nid: q\n```\n\n### Answer\n\n"
+            f"Red {esc}[31mRED{esc}[0m and a C1 CSI \x9b2J, tab\tkept.\n")
+    cards, problems = parse_text(text, "deck.md")
+    assert [(p.line, p.severity) for p in problems] == [(2, "warning"), (5, "warning"), (13, "warning")]
+    assert "U+001B (ESC)" in problems[0].message
+    card = cards[0]
+    assert card.topic == "T␛[2J" and card.question == "Title ␛]0;PWNED␇ here"
+    assert card.answer == "Red ␛[31mRED␛[0m and a C1 CSI \\x9b2J, tab\tkept."
+
+
+def test_a_file_full_of_control_characters_gets_a_handful_of_warnings():
+    text = "## Q\n\n```meta\nid: q\n```\n\n### Answer\n\n" + "".join(f"line {i} \x07\n" for i in range(1000))
+    warnings = [p for p in parse_text(text, "deck.md")[1] if "control character" in p.message]
+    assert len(warnings) == 6 and "and 995 more lines with control characters" in warnings[-1].message

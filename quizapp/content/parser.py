@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from quizapp.content.model import Card, Deck, Problem
+from quizapp.content.sanitize import control_lines, control_name, visible_controls
 
 FRONT_MATTER_KEYS = {"topic", "tags"}
 META_KEYS = {"id", "tags", "seed", "demo"}
@@ -23,6 +24,12 @@ ANSWER_RE = re.compile(r"^###\s+answer\s*:?\s*$", re.IGNORECASE)
 KEY_POINTS_RE = re.compile(r"^####\s+key points\s*:?\s*$", re.IGNORECASE)
 FOLLOW_UPS_RE = re.compile(r"^####\s+follow-?ups\s*:?\s*$", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
+EXCERPT = 60  # characters of a bad value quoted in a message: a huge value must not make a huge message
+CONTROL_WARNINGS = 5  # lines with control characters named one by one, per file
+# A question or answer longer than this is absurd for a flashcard (the deck's longest answer is 42 lines):
+# `check` warns, and the review screen draws it a page at a time with a simpler renderer.
+LONG_CARD_LINES = 100
+LONG_CARD_CHARS = 10_000
 
 
 @dataclass
@@ -64,25 +71,44 @@ def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list
     return marked, unclosed
 
 
+def excerpt(value: Any, limit: int = EXCERPT) -> str:
+    """A value as quoted in a message: its repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cut(text: str, limit: int = 2 * EXCERPT) -> str:
+    text = visible_controls(text.splitlines()[0] if text else "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _yaml_problem(path: str, exc: Exception, text: str, first_number: int, what: str) -> Problem:
     # the context mark is where the broken construct began (an unclosed '['); else where parsing failed
     mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
     last_line = first_number + max(0, text.count("\n"))
     line = min(first_number + (mark.line if mark is not None else 0), last_line)
     reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return Problem(path, line, f"bad YAML in {what}: {reason}")
+    return Problem(path, line, f"bad YAML in {what}: {_cut(str(reason))}")
 
 
 def _load_yaml(path: str, text: str, first_number: int, what: str) -> tuple[Any, list[Problem]]:
+    """Safe YAML without anchors and aliases: 1 KB of nested aliases ("billion laughs") expands to
+    gigabytes, and no deck needs them. The tokens are scanned first (cheap: nothing is built)."""
     import yaml  # here: start-up with an unchanged deck never parses YAML, and yaml costs ~10 ms to import
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: several times faster
     try:
+        for token in yaml.scan(text, Loader=loader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
+                return None, [Problem(path, first_number + token.start_mark.line,
+                                      f"YAML anchors and aliases ({sign}{_cut(token.value, 20)}) are not "
+                                      f"allowed in {what}: write the value out")]
         return yaml.load(text, Loader=loader), []
     except yaml.YAMLError as exc:
         return None, [_yaml_problem(path, exc, text, first_number, what)]
     except Exception as exc:  # yaml can raise other errors on pathological input
-        return None, [Problem(path, first_number, f"bad YAML in {what}: {exc}")]
+        return None, [Problem(path, first_number, f"bad YAML in {what}: {_cut(str(exc))}")]
 
 
 def _key_lines(text: str, first_number: int) -> dict[str, int]:
@@ -104,7 +130,7 @@ def _tags(value: Any, path: str, line: int, problems: list[Problem]) -> tuple[st
         if isinstance(item, (str, int, float)) and not isinstance(item, bool) and TAG_RE.match(str(item)):
             tags.append(str(item).lower())
         else:
-            problems.append(Problem(path, line, f"bad tag {item!r}: tags are single words"))
+            problems.append(Problem(path, line, f"bad tag {excerpt(item)}: tags are single words"))
     return tuple(dict.fromkeys(tags))
 
 
@@ -133,7 +159,7 @@ def _front_matter(path: str, lines: list[str], problems: list[Problem]) -> tuple
     for key, value in data.items():
         line = where.get(str(key), 2)
         if key not in FRONT_MATTER_KEYS:
-            problems.append(Problem(path, line, f"unknown front matter key {key!r} (allowed: topic, tags)"))
+            problems.append(Problem(path, line, f"unknown front matter key {excerpt(key)} (allowed: topic, tags)"))
         elif key == "topic":
             if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
                 result["topic"] = str(value).strip()
@@ -160,12 +186,12 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
     for key, value in data.items():
         line = where.get(str(key), first)
         if key not in META_KEYS:
-            problems.append(Problem(path, line, f"unknown card metadata key {key!r} (allowed: id, tags, seed, demo)"))
+            problems.append(Problem(path, line, f"unknown card metadata key {excerpt(key)} (allowed: id, tags, seed, demo)"))
         elif key == "id":
             if isinstance(value, (str, int)) and not isinstance(value, bool) and ID_RE.match(str(value)):
                 meta["id"] = str(value)
             else:
-                problems.append(Problem(path, line, f"bad id {value!r}: use lower-case letters, digits and '-'"))
+                problems.append(Problem(path, line, f"bad id {excerpt(value)}: use lower-case letters, digits and '-'"))
         elif key == "tags":
             meta["tags"] = _tags(value, path, line, problems)
         elif key == "seed":
@@ -173,12 +199,12 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
             if items and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
                 meta["seeds"] = tuple(items)
             else:
-                problems.append(Problem(path, line, f"bad seed {value!r}: a positive number or a list of them"))
+                problems.append(Problem(path, line, f"bad seed {excerpt(value)}: a positive number or a list of them"))
         elif key == "demo":
             if isinstance(value, str) and DEMO_RE.match(value):
                 meta["demo"] = value
             else:
-                problems.append(Problem(path, line, f"bad demo name {value!r}"))
+                problems.append(Problem(path, line, f"bad demo name {excerpt(value)}"))
     return meta
 
 
@@ -252,6 +278,12 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
         card_id = slugify(question_title)
         problems.append(Problem(path, heading.number, f"card has no id; using {card_id!r} made from the question "
                                 "(editing the question will then lose its history)", "warning"))
+    for part, text in (("question", question), ("answer", answer)):
+        lines = text.count("\n") + 1
+        if lines > LONG_CARD_LINES or len(text) > LONG_CARD_CHARS:
+            problems.append(Problem(path, heading.number, f"the {part} is {lines:,} lines and {len(text):,} characters "
+                                    f"long (a card this long cannot be recalled; keep it under {LONG_CARD_LINES} "
+                                    "lines and split the rest into cards)", "warning"))
     tags = tuple(dict.fromkeys(defaults.get("tags", ()) + meta.get("tags", ())))
     return Card(
         id=card_id,
@@ -284,6 +316,7 @@ def parse_text(text: str, path: str = "<text>") -> tuple[list[Card], list[Proble
     """Parse one deck file's text. Never raises; problems carry path:line."""
     problems: list[Problem] = []
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = _controls_shown(path, text, problems)
     lines = text.split("\n")
     front, body_start = _front_matter(path, lines, problems)
     defaults = {"topic": front.get("topic") or default_topic(path), "tags": front.get("tags", ())}
@@ -300,6 +333,21 @@ def parse_text(text: str, path: str = "<text>") -> tuple[list[Card], list[Proble
     if not headings and not any(p.is_error for p in problems):
         problems.append(Problem(path, 1, "no cards found (a card starts with a '## ' question heading)", "warning"))
     return cards, problems
+
+
+def _controls_shown(path: str, text: str, problems: list[Problem]) -> str:
+    """Warn about control characters (a terminal would obey `ESC ]0;...` or `ESC [2J`) and make them
+    visible, so no card text can reach the screen as a terminal command."""
+    found = control_lines(text)
+    if not found:
+        return text
+    for line, char in found[:CONTROL_WARNINGS]:
+        problems.append(Problem(path, line, f"control character {control_name(char)} in the text; it is shown as "
+                                f"{visible_controls(char)}, never sent to the terminal (remove it)", "warning"))
+    if len(found) > CONTROL_WARNINGS:
+        problems.append(Problem(path, found[CONTROL_WARNINGS][0], f"and {len(found) - CONTROL_WARNINGS} more lines "
+                                "with control characters", "warning"))
+    return visible_controls(text)
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
