@@ -18,6 +18,7 @@ from quizapp.srs import RATING_NAMES, Session, interval_label
 from quizapp.store import StoreError
 from quizapp.tui.app import CardShown
 from quizapp.tui.literal import literal
+from quizapp.tui.widgets.paged_markdown import PagedMarkdown, is_long
 
 
 class RatingButton(Button, can_focus=False):
@@ -55,8 +56,10 @@ class ReviewScreen(Screen):
             yield Static("", id="progress-text")
         with VerticalScroll(id="card-scroll"):
             yield Markdown("", id="question")
+            yield PagedMarkdown(id="question-long")
             yield Static("", id="answer-rule")
             yield Markdown("", id="answer")
+            yield PagedMarkdown(id="answer-long")
         with Horizontal(id="ratings"):
             for rating, name in RATING_NAMES.items():
                 yield RatingButton(name, id=f"rate-{rating}", classes=f"rating rating-{rating}")
@@ -65,6 +68,7 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Review" + (f" · {visible_controls(self.session.topic)}" if self.session.topic else "")
+        self.watch(self.query_one("#card-scroll"), "scroll_y", self._more_if_near_the_end, init=False)
         self.show_next()
 
     # -- showing cards ------------------------------------------------------------------
@@ -83,8 +87,8 @@ class ReviewScreen(Screen):
     def show_card(self, card: dict[str, Any]) -> None:
         self.card = card
         self.revealed = False
-        self.query_one("#question", Markdown).update("## " + visible_controls(render_math(card["question"])))
-        self.query_one("#answer", Markdown).update("")
+        self._show_text("question", "## " + visible_controls(render_math(card["question"])))
+        self._show_text("answer", "")
         self.query_one("#answer-rule", Static).update("")
         self.show_meta(card)
         self.refresh_bindings()  # the footer shows `d` only on cards that have a demo
@@ -93,6 +97,26 @@ class ReviewScreen(Screen):
         self.query_one("#card-scroll").scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.app.post_message(CardShown(card["id"]))
+
+    def _show_text(self, part: str, source: str) -> None:
+        """Markdown as Textual's widget draws it; an absurdly long text a page at a time instead."""
+        markdown, paged = self.query_one(f"#{part}", Markdown), self.query_one(f"#{part}-long", PagedMarkdown)
+        long = is_long(source)
+        markdown.display, paged.display = not long, long
+        markdown.update("" if long else source)
+        paged.show(source if long else "")
+        if long:
+            self.call_after_refresh(self._more_if_near_the_end)
+
+    def _more_if_near_the_end(self, *_: object) -> None:
+        """Draw the next page of a long question or answer once the reader is within a screen of its end."""
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        if scroll.max_scroll_y - scroll.scroll_y > scroll.size.height:
+            return
+        for paged in self.query(PagedMarkdown):
+            if paged.display and paged.more():
+                self.call_after_refresh(self._more_if_near_the_end)  # until the screen is full
+                return
 
     def _last_run_note(self, card_id: str) -> str:
         try:
@@ -123,7 +147,7 @@ class ReviewScreen(Screen):
         self.revealed = True
         card = self.card
         self.query_one("#answer-rule", Static).update("─" * 20 + " answer " + "─" * 20)
-        self.query_one("#answer", Markdown).update(visible_controls(render_math(card["answer"])))
+        self._show_text("answer", visible_controls(render_math(card["answer"])))
         self.previews = self.session.previews(card)
         now = self.session.clock()
         for rating, name in RATING_NAMES.items():
