@@ -28,6 +28,9 @@ COLUMNS = ("card_id", "review_rating", "review_time", "review_duration")
 REQUIRED = COLUMNS[:3]
 FORMATS = ("csv", "json")
 TIME_EXAMPLE = "2026-03-02T12:00:00.000Z"
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)  # no spaced-repetition log is older; before year 1000 the
+# stored form would not even read back
+MAX_DURATION_MS = 365 * 24 * 3600 * 1000  # a year: longer is no answer time (and 10**30 overflows SQLite)
 
 
 class HistoryFileError(Exception):
@@ -166,18 +169,20 @@ def _review(record: dict[str, Any], known_ids: set[str], now: datetime) -> Revie
         raise ValueError(f"missing {', '.join(missing)}")
     card_id = str(record["card_id"])
     if card_id not in known_ids:
-        raise ValueError(f"unknown card id {card_id!r} (import the deck that has it first)")
+        raise ValueError(f"unknown card id {_short(card_id)} (import the deck that has it first)")
     rating = _rating(record["review_rating"])
     moment = _time(record["review_time"])
     if moment > now + timedelta(minutes=1):
         raise ValueError(f"review_time {record['review_time']} is in the future")
+    if moment < EARLIEST:
+        raise ValueError(f"review_time {record['review_time']} is before 1970: no review history is that old")
     return Review(card_id, rating, to_iso(moment), _duration(record.get("review_duration")))
 
 
 def _rating(value: Any) -> int:
     text = str(value)
     if isinstance(value, bool) or text not in ("1", "2", "3", "4"):
-        raise ValueError(f"review_rating must be 1, 2, 3 or 4 (Again, Hard, Good, Easy), got {value!r}")
+        raise ValueError(f"review_rating must be 1, 2, 3 or 4 (Again, Hard, Good, Easy), got {_short(value)}")
     return int(text)
 
 
@@ -193,7 +198,8 @@ def _time(value: Any) -> datetime:
             return from_iso(value)
         except ValueError:
             pass
-    raise ValueError(f"review_time {value!r} is not an ISO-8601 time like {TIME_EXAMPLE} (or Unix milliseconds)")
+    raise ValueError(f"review_time {_short(value)} is not an ISO-8601 time like {TIME_EXAMPLE} "
+                     "(or Unix milliseconds)")
 
 
 def _duration(value: Any) -> int | None:
@@ -201,8 +207,16 @@ def _duration(value: Any) -> int | None:
         return None
     text = str(value)
     if isinstance(value, bool) or not text.isdigit():
-        raise ValueError(f"review_duration must be a whole number of milliseconds, got {value!r}")
+        raise ValueError(f"review_duration must be a whole number of milliseconds, got {_short(value)}")
+    if len(text) > len(str(MAX_DURATION_MS)) or int(text) > MAX_DURATION_MS:
+        raise ValueError(f"review_duration {_short(text)} ms is longer than a year: not an answer time")
     return int(text)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A bad value as quoted in a message, cut short: a million-digit number must not fill the screen."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- import -------------------------------------------------------------------------------

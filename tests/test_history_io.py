@@ -225,3 +225,31 @@ def test_the_shipped_sample_history_imports_into_the_bundled_deck(tmp_path):
     store = Store(tmp_path / "sample.db")
     assert store.review_count() == len(rows)
     store.close()
+
+
+def test_times_before_1970_and_absurd_durations_are_rejected_with_their_line(tmp_path: Path, deck_dir: Path,
+                                                                             db_path: Path, capsys):
+    """They passed validation and then crashed the import with a traceback (year 999 cannot be stored and
+    read back; 10**30 ms overflows SQLite's integer)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("card_id,review_rating,review_time,review_duration\n"
+                   "tensor,3,0999-01-01T00:00:00Z,1000\n"
+                   "tensor,3,2026-01-01T00:00:00Z,1000000000000000000000000000000\n"
+                   "tensor,3,1969-12-31T23:59:59Z,\n"
+                   "tensor,3,2026-01-02T00:00:00Z," + "9" * 5000 + "\n"
+                   "tensor,3,2026-01-03T00:00:00Z,31536000000\n")  # exactly a year: allowed
+    assert main(["--db", str(db_path), "--content", str(deck_dir), "import-history", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:2: error: review_time 0999-01-01T00:00:00Z is before 1970" in err
+    assert f"{bad}:3: error: review_duration '1000000000000000000000000000000' ms is longer than a year" in err
+    assert f"{bad}:4: error: review_time 1969-12-31T23:59:59Z is before 1970" in err
+    assert f"{bad}:5: error: review_duration '99999999999999999999999999999999999999… ms" in err
+    assert f"{bad}:6:" not in err and "Traceback" not in err
+    assert max(len(line) for line in err.splitlines()) < 200
+    json_file = tmp_path / "bad.json"
+    json_file.write_text('[{"card_id": "tensor", "review_rating": 3, "review_time": -62135596800000}]')
+    assert main(["--db", str(db_path), "--content", str(deck_dir), "import-history", str(json_file)]) == 1
+    assert f"{json_file}:1: error: review_time" in capsys.readouterr().err
+    store = Store(db_path)
+    assert store.review_count() == 0
+    store.close()
