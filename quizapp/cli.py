@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from quizapp import __version__
@@ -71,14 +72,49 @@ def _open_store(args: argparse.Namespace):
     return Store(_db_path(args))
 
 
+WAIT_FOR_OTHER_WINDOW_S = 120.0  # a first sync of a 100,000-card deck takes seconds; two minutes is plenty
+
+
+def _open_and_sync(args: argparse.Namespace, path: Path):
+    """The database, synced with `path`. While another quizapp holds the write lock (a window starting up
+    on a big deck), say so once and try again, for up to WAIT_FOR_OTHER_WINDOW_S: a sync is one transaction,
+    so an attempt that met the lock wrote nothing."""
+    from quizapp.store import DatabaseLocked
+    from quizapp.sync import sync_path
+
+    start = time.monotonic()
+    told = False
+    while True:
+        store = None
+        try:
+            store = _open_store(args)
+            return store, sync_path(store, path)
+        except DatabaseLocked as exc:
+            if store is not None:
+                store.close()
+            waited = time.monotonic() - start
+            if waited >= WAIT_FOR_OTHER_WINDOW_S:
+                raise DatabaseLocked(f"{exc} (waited {waited:.0f} s for the other window)") from None
+            if not told:
+                print("quizapp: waiting for the other quizapp window to finish writing the database… "
+                      "(Ctrl+C to stop)", file=sys.stderr, flush=True)
+                told = True
+            time.sleep(0.2)
+        except BaseException:
+            if store is not None:
+                store.close()
+            raise
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from quizapp.content import load_deck
+    from quizapp.content.sanitize import visible_controls
     from quizapp.sync import known_demo_names
 
     path = args.path or _content_path(args)
     deck = load_deck([path], known_demos=known_demo_names())
     for problem in deck.problems:
-        print(problem)
+        print(visible_controls(str(problem)))
     errors, warnings = len(deck.errors), len(deck.warnings)
     cards, files = len(deck.cards), len(deck.files)
     print(f"{path}: {cards} card{'s' * (cards != 1)} in {files} file{'s' * (files != 1)}, "
@@ -87,18 +123,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from quizapp.sync import sync_path
+    from quizapp.content.sanitize import visible_controls
 
     if not args.path.exists():
         print(f"quizapp: error: {args.path}: no such file or directory", file=sys.stderr)
         return 1
-    store = _open_store(args)
-    try:
-        result = sync_path(store, args.path)
-    finally:
-        store.close()
+    store, result = _open_and_sync(args, args.path)
+    store.close()
     for problem in result.deck.problems:
-        print(problem)
+        print(visible_controls(str(problem)))
     note = " (parse errors: nothing retired)" if result.deck.errors else ""
     print(f"imported {args.path}: {result.summary}{note}")
     return 1 if result.deck.errors else 0
@@ -244,19 +277,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_study(args: argparse.Namespace) -> int:
-    from quizapp.store import StoreError
-    from quizapp.sync import sync_path
-
     content = _content_path(args)
     if not content.exists():
         print(f"quizapp: error: {content}: no such deck folder", file=sys.stderr)
         return 1
-    store = _open_store(args)
-    try:
-        result = sync_path(store, content)
-    except StoreError:
-        store.close()
-        raise
+    store, result = _open_and_sync(args, content)
     from quizapp.tui.app import QuizApp
 
     topic = getattr(args, "topic", None)

@@ -8,6 +8,7 @@ except by an explicit undo.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ class Store:
         try:
             conn = sqlite3.connect(path, timeout=self._timeout, check_same_thread=True)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the database {path}: {exc}") from None
+            raise _translate_error(path, exc, opening=True) from None
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > LATEST:
@@ -94,7 +95,7 @@ class Store:
             raise
         except sqlite3.Error as exc:
             conn.close()
-            raise _translate_error(path, exc) from None
+            raise _translate_error(path, exc, opening=True) from None
         return conn
 
     @staticmethod
@@ -375,16 +376,55 @@ def _decode_card(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _translate_error(path: Path, exc: sqlite3.Error) -> StoreError:
+class DatabaseLocked(StoreError):
+    """Another process holds the write lock: the same write can succeed a moment later."""
+
+
+class DatabaseReadOnly(StoreError):
+    """The file, its folder or the file system cannot be written: retrying cannot help."""
+
+
+class DatabaseCorrupt(StoreError):
+    """SQLite found the file damaged."""
+
+
+def _read_only_folder(path: Path) -> Path | None:
+    """The database's folder when that (not the file) is what cannot be written: SQLite creates its
+    -wal and -shm files beside the database."""
+    folder = path.expanduser().absolute().parent
+    try:
+        read_only_mount = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return None
+    return folder if read_only_mount or not os.access(folder, os.W_OK | os.X_OK) else None
+
+
+def _translate_error(path: Path, exc: sqlite3.Error, opening: bool = False) -> StoreError:
+    """A sqlite3 error worded for the user. Only an error met while opening (before this session wrote
+    anything) may say the file was left untouched."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return StoreError(f"the database {path} is locked by another program (is quizapp already running?). "
-                          "Nothing was written; try again.")
+        return DatabaseLocked(f"the database {path} is locked by another program (is quizapp already running?). "
+                              "Nothing was written; try again.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StoreError(f"the database {path} is corrupt or not a quizapp database ({text}); "
-                          "it was left untouched")
-    if "readonly" in text or "read-only" in text:
-        return StoreError(f"the database {path} is read-only ({text})")
+        if opening:
+            return DatabaseCorrupt(f"the database {path} is corrupt or not a quizapp database ({text}); "
+                                   "it was left untouched")
+        return DatabaseCorrupt(f"the database {path} turned out to be corrupt ({text}); the last change was not "
+                               "saved. Quit, keep a copy of the file and restore a backup "
+                               "(`sqlite3 FILE .recover` rescues what is readable).")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        folder = _read_only_folder(path)
+        if folder is not None:
+            return DatabaseReadOnly(f"the folder {folder} is read-only, so the database {path} cannot be written "
+                                    "(SQLite keeps its -wal and -shm files beside it). Make the folder writable "
+                                    "or choose another place with --db.")
+        if path.exists() and not os.access(path, os.W_OK):
+            return DatabaseReadOnly(f"the database file {path} is read-only: nothing can be saved. Make it "
+                                    "writable (chmod u+w) or choose another file with --db.")
+        if "unable to open" in text:
+            return StoreError(f"cannot open the database {path}: {text}")
+        return DatabaseReadOnly(f"the database {path} is read-only ({text}): nothing can be saved")
     if "disk" in text and "full" in text:
         return StoreError(f"the disk holding {path} is full; nothing was written")
     return StoreError(f"database error in {path}: {text}")

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Header, Markdown, ProgressBar, Stati
 from quizapp.content import render_math
 from quizapp.content.sanitize import visible_controls
 from quizapp.srs import RATING_NAMES, Session, interval_label
-from quizapp.store import StoreError
+from quizapp.store import DatabaseLocked, DatabaseReadOnly, StoreError
 from quizapp.tui.app import CardShown
 from quizapp.tui.literal import literal
 from quizapp.tui.widgets.paged_markdown import PagedMarkdown, is_long
@@ -171,9 +171,7 @@ class ReviewScreen(Screen):
         try:
             self.session.rate(self.card, rating, duration_ms)
         except StoreError as exc:
-            # the card stays on screen, so the rating can simply be given again
-            self.notify(f"{exc}\nYour rating was not saved; press the key again.",
-                        title="Database", severity="error", timeout=10)
+            self.notify(f"{exc}\n{_not_saved(exc)}", title="Database", severity="error", timeout=10)
             return
         self.done += 1
         self.show_next()
@@ -238,3 +236,13 @@ class ReviewScreen(Screen):
         if action == "demo":
             return bool(self.card and self.card.get("demo"))
         return True
+
+
+def _not_saved(exc: StoreError) -> str:
+    """What the user can do about a rating that was not saved: pressing again only helps with a lock."""
+    if isinstance(exc, DatabaseLocked):
+        return "Your rating was not saved; press the key again (the card is still here)."
+    if isinstance(exc, DatabaseReadOnly):
+        return ("Your rating was not saved, and pressing again cannot help. Quit (q), make the database "
+                "writable, and study on: every earlier rating is kept.")
+    return "Your rating was not saved."
