@@ -296,8 +296,8 @@ def demos_table(report: Report) -> Table:
     for d in report.demos:
         verdict = {True: Text("claim holds", style="green"), False: Text("claim not shown", style="red")}.get(
             d.last_passed, literal(d.last_status, style="dim"))
-        table.add_row(literal(d.demo), literal(d.device), str(d.runs), str(d.passes), f"{d.last_at.astimezone():%Y-%m-%d %H:%M}",
-                      verdict)
+        table.add_row(literal(d.demo), literal(d.device), str(d.runs), str(d.passes),
+                      f"{d.last_at.astimezone():%Y-%m-%d %H:%M}", verdict)
     if not report.demos:
         table.add_row("(no demo run yet)", "", "", "", "", "")
     return table
