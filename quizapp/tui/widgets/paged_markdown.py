@@ -9,7 +9,6 @@ show a card is bounded whatever its length.
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -96,6 +95,8 @@ class PagedMarkdown(Vertical):
         """Draw the next page; False when every page is on screen already."""
         if self.complete:
             return False
+        from rich.markdown import Markdown as RichMarkdown  # here: ~10 ms of start-up that most cards never need
+
         hint = self.query_one(".paged-more", Static)
         self.mount(Static(RichMarkdown(self.pages[self.shown]), classes="paged-page"), before=hint)
         self.shown += 1
