@@ -177,8 +177,8 @@ def test_yaml_anchors_and_aliases_are_refused_in_front_matter_and_meta_with_shor
 
 def test_messages_quote_a_short_excerpt_of_a_huge_bad_value():
     huge = "x" * 100_000
-    text = f"---\ntags: ['{huge} y']\ntopic: [1, 2]\nwhat{huge[:900]}: 1\n---\n\n## Q\n\n```meta\nid: 'Bad {huge}'\n```\n\n" \
-           "### Answer\n\nA.\n"
+    text = (f"---\ntags: ['{huge} y']\ntopic: [1, 2]\nwhat{huge[:900]}: 1\n---\n\n"
+            f"## Q\n\n```meta\nid: 'Bad {huge}'\n```\n\n### Answer\n\nA.\n")
     problems = parse_text(text, "deck.md")[1]
     assert {p.line for p in problems if p.is_error} == {2, 3, 4, 10}
     assert all(len(p.message) < 200 for p in problems), [len(p.message) for p in problems]

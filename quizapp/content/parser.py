@@ -186,12 +186,14 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
     for key, value in data.items():
         line = where.get(str(key), first)
         if key not in META_KEYS:
-            problems.append(Problem(path, line, f"unknown card metadata key {excerpt(key)} (allowed: id, tags, seed, demo)"))
+            problems.append(Problem(path, line,
+                                    f"unknown card metadata key {excerpt(key)} (allowed: id, tags, seed, demo)"))
         elif key == "id":
             if isinstance(value, (str, int)) and not isinstance(value, bool) and ID_RE.match(str(value)):
                 meta["id"] = str(value)
             else:
-                problems.append(Problem(path, line, f"bad id {excerpt(value)}: use lower-case letters, digits and '-'"))
+                problems.append(Problem(path, line,
+                                        f"bad id {excerpt(value)}: use lower-case letters, digits and '-'"))
         elif key == "tags":
             meta["tags"] = _tags(value, path, line, problems)
         elif key == "seed":
@@ -199,7 +201,8 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
             if items and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
                 meta["seeds"] = tuple(items)
             else:
-                problems.append(Problem(path, line, f"bad seed {excerpt(value)}: a positive number or a list of them"))
+                problems.append(Problem(path, line,
+                                        f"bad seed {excerpt(value)}: a positive number or a list of them"))
         elif key == "demo":
             if isinstance(value, str) and DEMO_RE.match(value):
                 meta["demo"] = value
@@ -281,9 +284,10 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
     for part, text in (("question", question), ("answer", answer)):
         lines = text.count("\n") + 1
         if lines > LONG_CARD_LINES or len(text) > LONG_CARD_CHARS:
-            problems.append(Problem(path, heading.number, f"the {part} is {lines:,} lines and {len(text):,} characters "
-                                    f"long (a card this long cannot be recalled; keep it under {LONG_CARD_LINES} "
-                                    "lines and split the rest into cards)", "warning"))
+            problems.append(Problem(path, heading.number,
+                                    f"the {part} is {lines:,} lines and {len(text):,} characters long (a card this "
+                                    f"long cannot be recalled; keep it under {LONG_CARD_LINES} lines and split the "
+                                    "rest into cards)", "warning"))
     tags = tuple(dict.fromkeys(defaults.get("tags", ()) + meta.get("tags", ())))
     return Card(
         id=card_id,
