@@ -228,3 +228,55 @@ async def test_text_stored_by_an_older_version_with_raw_escapes_is_shown_with_vi
         answer = screen.query_one("#answer", Markdown).source
         assert ESC not in question + answer + static_text(screen, "#card-meta")
         assert "␛]0;PWNED␇" in question and "␛[31mRED" in answer
+
+
+def test_the_bytes_sent_to_a_real_terminal_hold_no_escape_from_card_text(tmp_path: Path):
+    """The app in a pseudo-terminal at 80x24: a question holding `ESC ]0;PWNED BEL` (set the window title)
+    and an answer holding `ESC [31m` reach the terminal as visible symbols, never as control sequences."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import termios
+    import time
+
+    store = Store(tmp_path / "q.db")
+    store.sync([Card(id="esc", question=f"Title {ESC}]0;PWNED\a and {ESC}[2J", topic="T", path="x.md", line=1,
+                     answer=f"Red {ESC}[31mRED and {ESC}[?1049l")], "older-version", to_iso(utcnow()))
+    store.close()
+    (tmp_path / "empty").mkdir()
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    child = subprocess.Popen([sys.executable, "-m", "quizapp", "--db", str(tmp_path / "q.db"), "--content",
+                              str(tmp_path / "empty"), "study", "--all"], stdin=slave, stdout=slave, stderr=slave,
+                             env={**os.environ, "TERM": "xterm-256color"}, start_new_session=True,
+                             cwd=Path(__file__).resolve().parents[1])
+    os.close(slave)
+    out = b""
+
+    def read_until(done, timeout: float) -> None:
+        nonlocal out
+        deadline = time.monotonic() + timeout
+        while not done() and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.2)[0]:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    return
+
+    try:
+        read_until(lambda: b"PWNED" in out, 60)
+        os.write(master, b" ")
+        read_until(lambda: b"RED" in out, 30)
+        os.write(master, b"q")
+        read_until(lambda: child.poll() is not None, 30)
+        assert child.wait(timeout=30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+    assert "␛]0;PWNED␇".encode() in out and "␛[31mRED".encode() in out  # shown...
+    assert b"\x1b]0;PWNED" not in out and b"\x1b[31mRED" not in out and b"\x1b[2J and" not in out  # ...not obeyed
