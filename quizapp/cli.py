@@ -43,11 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("path", type=Path, nargs="?")
     command("stats", "statistics: today, streaks, retention, forecast, mastery, hardest cards")
     sub = command("export", "write the review history (card_id,review_rating,review_time,review_duration)")
-    sub.add_argument("--format", choices=["csv", "json"], default="csv")
+    sub.add_argument("--format", choices=["csv", "json", "apkg"], default="csv",
+                     help="csv/json: the review history; apkg: the deck as an Anki package (needs --out)")
     sub.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub = command("import-history", "add reviews from a CSV or JSON history file (as `export` writes)")
     sub.add_argument("file", type=Path)
-    sub = command("config", "show the scheduling settings, or change one: quizapp config new_per_day 30")
+    sub = command("optimize", "fit FSRS-6 to your review history; adopt the fit only if it predicts better")
+    sub.add_argument("--revert", action="store_true", help="go back to the parameters in force before")
+    sub.add_argument("--list", action="store_true", help="list every parameter set kept, newest first")
+    sub = command("config", "show the scheduling settings, or change one: quizapp config new_per_day 30; "
+                            'quizapp config parameters "0.212, 1.2931, ..." (21 FSRS-6 values)')
     sub.add_argument("key", nargs="?")
     sub.add_argument("value", nargs="?")
     sub = command("demo", "run a live demo in the terminal")
@@ -160,6 +165,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from quizapp.history_io import export_history
 
+    if args.format == "apkg":
+        return _export_apkg(args)
     store = _open_store(args)
     try:
         if args.out is None:
@@ -181,6 +188,93 @@ def cmd_export(args: argparse.Namespace) -> int:
         store.close()
     print(f"exported {count} review{'s' * (count != 1)} to {args.out}", file=sys.stderr)
     return 0
+
+
+def _export_apkg(args: argparse.Namespace) -> int:
+    from quizapp.anki_export import export_apkg
+
+    if args.out is None:
+        print("quizapp: error: --format apkg writes a file: give it with --out deck.apkg", file=sys.stderr)
+        return 2
+    store = _open_store(args)
+    try:
+        content = _content_path(args)
+        if content.exists():
+            from quizapp.sync import sync_path
+
+            sync_path(store, content)
+        try:
+            count = export_apkg(store, args.out)
+        except OSError as exc:
+            print(f"quizapp: error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    finally:
+        store.close()
+    print(f"exported {count} card{'s' * (count != 1)} to {args.out} (Anki: File > Import; "
+          "exporting again updates these notes)", file=sys.stderr)
+    return 0
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from quizapp.srs import Settings
+    from quizapp.srs import tuning
+    from quizapp.srs.optimize import NotEnoughHistory
+    from quizapp.srs.parameters import format_parameters
+    from quizapp.srs.workload import optimal_retention
+    from quizapp.store.parameter_sets import ParameterSets
+    from quizapp.timeutil import utcnow
+
+    store = _open_store(args)
+    try:
+        settings = Settings.from_store(store.setting)
+        if args.list:
+            for s in ParameterSets(store).all():
+                mark = "*" if s.active else " "
+                scores = s.scores["fitted"] if s.scores else None
+                score = f" log loss {scores['log_loss']:.4f}, RMSE(bins) {scores['rmse_bins']:.4f}" if scores else ""
+                print(f"{mark} {s.id:3} {s.created_at[:16].replace('T', ' ')} {s.source:9}{score}\n"
+                      f"        {format_parameters(s.parameters)}")
+            return 0
+        if args.revert:
+            target, change = tuning.revert(store, settings, utcnow())
+            print(f"back to parameter set {target.id} ({target.source}, {target.created_at[:10]}): "
+                  f"{format_parameters(target.parameters)}")
+            _print_change(change)
+            return 0
+        source = tuning.current_source(store)
+        try:
+            outcome = tuning.run_optimization(store, settings, utcnow())
+        except NotEnoughHistory as exc:
+            print(f"quizapp: not optimized: {exc}", file=sys.stderr)
+            return 1
+        result = outcome.optimization
+        print(f"Fitted FSRS-6 on the {result.train_reviews} earlier predictable reviews in {result.fit_seconds:.2f} s; "
+              f"scored on the {result.fitted.reviews} from {result.split_at:%Y-%m-%d} on:\n")
+        rows = [("parameters", "log loss", "RMSE(bins)", "AUC")] + tuning.score_rows(result, source)
+        for name, *values in rows:
+            print(f"  {name:22}" + "".join(f"{v:>12}" for v in values))
+        print()
+        if outcome.change is None:
+            print(f"Not adopted: {result.decision.reason}.")
+            in_force = tuning.in_force(settings)
+        else:
+            print(f"Adopted: {result.decision.reason}; refitted on the whole history:")
+            print(f"  {format_parameters(outcome.change.parameters)}")
+            _print_change(outcome.change)
+            in_force = outcome.change.parameters
+        best = optimal_retention(in_force, settings, store.card_count())
+        print(f"Desired retention: yours is {settings.desired_retention:.2f}; the least study time per card "
+              f"remembered comes at {best:.2f} (fsrs-rs simulation of {store.card_count()} cards, "
+              f"{settings.new_per_day} new a day). Change it with: quizapp config desired_retention {best:.2f}")
+    finally:
+        store.close()
+    return 0
+
+
+def _print_change(change) -> None:
+    print(f"Replayed {change.cards_replayed} card{'s' * (change.cards_replayed != 1)}: {change.cards_moved} "
+          f"due date{'s' * (change.cards_moved != 1)} moved; due today {change.due_today_before} -> "
+          f"{change.due_today_after}.")
 
 
 def cmd_import_history(args: argparse.Namespace) -> int:
@@ -224,6 +318,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     from quizapp.srs import Settings
     from quizapp.srs.scheduler import ADJUSTABLE, parse_setting
 
+    if args.key == "parameters":
+        return _config_parameters(args)
     store = _open_store(args)
     try:
         if args.key is not None and args.value is not None:
@@ -242,6 +338,29 @@ def cmd_config(args: argparse.Namespace) -> int:
         return 2
     for key in keys:
         print(f"{key} = {settings[key]}")
+    return 0
+
+
+def _config_parameters(args: argparse.Namespace) -> int:
+    from quizapp.srs import Settings, tuning
+    from quizapp.srs.parameters import format_parameters
+    from quizapp.timeutil import utcnow
+
+    store = _open_store(args)
+    try:
+        settings = Settings.from_store(store.setting)
+        if args.value is None:
+            print(f"parameters = {format_parameters(tuning.in_force(settings))} ({tuning.current_source(store)})")
+            return 0
+        try:
+            change = tuning.paste(store, settings, args.value, utcnow())
+        except ValueError as exc:
+            print(f"quizapp: error: parameters: {exc}", file=sys.stderr)
+            return 2
+    finally:
+        store.close()
+    print(f"parameters = {format_parameters(change.parameters)} (pasted; `quizapp optimize --revert` undoes it)")
+    _print_change(change)
     return 0
 
 
@@ -293,7 +412,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-COMMANDS = {"config": cmd_config, "check": cmd_check, "import": cmd_import, "stats": cmd_stats, "demo": cmd_demo,
+COMMANDS = {"config": cmd_config, "optimize": cmd_optimize, "check": cmd_check, "import": cmd_import, "stats": cmd_stats, "demo": cmd_demo,
             "export": cmd_export, "import-history": cmd_import_history, "study": cmd_study, None: cmd_study}
 
 

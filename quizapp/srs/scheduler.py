@@ -7,6 +7,7 @@ replaying a card's ratings rebuilds the same state.
 
 from __future__ import annotations
 
+import json
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Settings:
     maximum_interval_days: int = 36500
     fuzz: bool = True
     learn_ahead_min: int = 20
+    parameters: tuple[float, ...] | None = None  # FSRS-6 weights in force; None: the defaults
 
     @classmethod
     def from_store(cls, get: Any) -> "Settings":
@@ -46,6 +48,14 @@ class Settings:
                     values[key] = parse_setting(key, raw)
                 except ValueError:
                     pass
+        raw = get("parameters")  # written with the parameter set in force (store.parameter_sets)
+        if raw:
+            from quizapp.srs.parameters import validate
+
+            try:
+                values["parameters"] = validate(json.loads(raw))
+            except (ValueError, TypeError):
+                pass
         return cls(**values)
 
 
@@ -95,6 +105,7 @@ class Scheduler:
         self.settings = settings or Settings()
         s = self.settings
         self.fsrs = fsrs.Scheduler(
+            **({"parameters": s.parameters} if s.parameters is not None else {}),
             desired_retention=s.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in s.learning_steps_min),
             relearning_steps=tuple(timedelta(minutes=m) for m in s.relearning_steps_min),

@@ -45,6 +45,18 @@ class History:
             out[row["card_id"]].append(row)
         return out
 
+    def every_review(self) -> dict[str, list[dict[str, Any]]]:
+        """Every card's reviews, oldest first, without their states (what a replay needs)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self.store._rows("SELECT id, card_id, rating, reviewed_at, duration_ms FROM reviews "
+                                    "ORDER BY card_id, reviewed_at, id"):
+            out.setdefault(row["card_id"], []).append(row)
+        return out
+
+    def dues(self) -> dict[str, str]:
+        """Each card's due time as stored."""
+        return {r["card_id"]: r["due"] for r in self.store._rows("SELECT card_id, due FROM schedule")}
+
     def rewrite(self, histories: Iterable[tuple[str, Sequence[Mapping[str, Any]], Mapping[str, Any]]]) -> int:
         """Store replayed histories atomically; returns how many reviews were inserted.
 
@@ -52,24 +64,30 @@ class History:
         consumed inside the one transaction, so a big import never holds every state at
         once. A review with an `id` exists already: only its kind and states change.
         """
-        inserted = 0
         with self.store._transaction() as conn:
-            for card_id, reviews, final in histories:
-                conn.executemany(
-                    "UPDATE reviews SET kind = ?, state_before = ?, state_after = ? WHERE id = ?",
-                    [(r["kind"], json.dumps(r["state_before"]), json.dumps(r["state_after"]), r["id"])
-                     for r in reviews if r.get("id") is not None])
-                new = [(card_id, r["rating"], r["reviewed_at"], r.get("duration_ms"), r["kind"],
-                        json.dumps(r["state_before"]), json.dumps(r["state_after"]))
-                       for r in reviews if r.get("id") is None]
-                conn.executemany(
-                    "INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, kind, state_before, "
-                    "state_after) VALUES (?, ?, ?, ?, ?, ?, ?)", new)
-                conn.execute(
-                    "UPDATE schedule SET state = :state, step = :step, stability = :stability, "
-                    "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
-                    "lapses = :lapses WHERE card_id = :card_id",
-                    {**{k: final.get(k) for k in ("state", "step", "stability", "difficulty", "due", "last_review")},
-                     "reps": final.get("reps", 0), "lapses": final.get("lapses", 0), "card_id": card_id})
-                inserted += len(new)
-        return inserted
+            return write_histories(conn, histories)
+
+
+def write_histories(conn: sqlite3.Connection,
+                    histories: Iterable[tuple[str, Sequence[Mapping[str, Any]], Mapping[str, Any]]]) -> int:
+    """The body of `History.rewrite`, for callers that hold a larger transaction."""
+    inserted = 0
+    for card_id, reviews, final in histories:
+        conn.executemany(
+            "UPDATE reviews SET kind = ?, state_before = ?, state_after = ? WHERE id = ?",
+            [(r["kind"], json.dumps(r["state_before"]), json.dumps(r["state_after"]), r["id"])
+             for r in reviews if r.get("id") is not None])
+        new = [(card_id, r["rating"], r["reviewed_at"], r.get("duration_ms"), r["kind"],
+                json.dumps(r["state_before"]), json.dumps(r["state_after"]))
+               for r in reviews if r.get("id") is None]
+        conn.executemany(
+            "INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, kind, state_before, "
+            "state_after) VALUES (?, ?, ?, ?, ?, ?, ?)", new)
+        conn.execute(
+            "UPDATE schedule SET state = :state, step = :step, stability = :stability, "
+            "difficulty = :difficulty, due = :due, last_review = :last_review, reps = :reps, "
+            "lapses = :lapses WHERE card_id = :card_id",
+            {**{k: final.get(k) for k in ("state", "step", "stability", "difficulty", "due", "last_review")},
+             "reps": final.get("reps", 0), "lapses": final.get("lapses", 0), "card_id": card_id})
+        inserted += len(new)
+    return inserted

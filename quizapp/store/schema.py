@@ -98,6 +98,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE schedule ADD COLUMN buried_until TEXT;
     ALTER TABLE schedule ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
     """,
+    # FSRS parameter sets: every set ever in force or tried (default, optimized here, pasted), with its
+    # scores; `previous_id` is the set that was in force when it was adopted (revert goes back to it);
+    # `review_mark` is the highest review id when it was made (the home nudge counts reviews after it)
+    """
+    CREATE TABLE parameter_sets (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('default', 'optimized', 'pasted')),
+        parameters TEXT NOT NULL,
+        scores TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        review_mark INTEGER NOT NULL DEFAULT 0,
+        previous_id INTEGER REFERENCES parameter_sets(id),
+        active INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX parameter_sets_one_active ON parameter_sets(active) WHERE active = 1;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

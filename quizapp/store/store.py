@@ -203,6 +203,11 @@ class Store:
             "FROM cards c JOIN schedule s ON s.card_id = c.id WHERE c.id = ?", (card_id,))
         return _decode_card(rows[0]) if rows else None
 
+    def cards(self) -> list[dict[str, Any]]:
+        """Every card being studied, in deck order (for exports)."""
+        return [_decode_card(r) for r in self._rows(
+            "SELECT * FROM cards WHERE retired = 0 ORDER BY origin, position")]
+
     def card_count(self, include_retired: bool = False) -> int:
         where = "" if include_retired else " WHERE retired = 0"
         return self._value("SELECT count(*) FROM cards" + where)
