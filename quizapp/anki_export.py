@@ -57,7 +57,7 @@ def _markdown():
         return f"\\[{body}\\]" if options.get("display_mode") else f"\\({body}\\)"
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    dollarmath_plugin(md, allow_digits=False, renderer=math)
+    dollarmath_plugin(md, double_inline=True, renderer=math)
     return md
 
 
