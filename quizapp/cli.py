@@ -220,7 +220,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from quizapp.srs import tuning
     from quizapp.srs.optimize import NotEnoughHistory
     from quizapp.srs.parameters import format_parameters
-    from quizapp.srs.workload import optimal_retention
+    from quizapp.srs.workload import describe_optimum, optimal_retention
     from quizapp.store.parameter_sets import ParameterSets
     from quizapp.timeutil import utcnow
 
@@ -264,8 +264,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
             in_force = outcome.change.parameters
         best = optimal_retention(in_force, settings, store.card_count())
         print(f"Desired retention: yours is {settings.desired_retention:.2f}; the least study time per card "
-              f"remembered comes at {best:.2f} (fsrs-rs simulation of {store.card_count()} cards, "
-              f"{settings.new_per_day} new a day). Change it with: quizapp config desired_retention {best:.2f}")
+              f"remembered comes at {describe_optimum(best)} (fsrs-rs simulation of {store.card_count()} cards, "
+              f"{settings.new_per_day} new a day, one year). Change it with: quizapp config desired_retention "
+              f"{best:.2f}")
     finally:
         store.close()
     return 0

@@ -129,3 +129,17 @@ def test_nudge_counts_only_reviews_after_the_last_optimization(tmp_path: Path):
     assert total < NUDGE_AFTER and should_nudge(store) is None
     assert ParameterSets(store).reviews_since_last_optimization(10_000) == total
     store.close()
+
+
+def test_cli_optimize_prints_the_table_the_decision_and_the_retention_advice(tmp_path: Path, capsys):
+    store, _ = make_db(tmp_path, 200)
+    store.close()
+    assert main(["--db", str(tmp_path / "quiz.db"), "optimize"]) == 0
+    out = capsys.readouterr().out
+    assert "log loss  RMSE(bins)" in out and "in force (default)" in out and "fitted" in out
+    assert "Adopted: the fitted parameters predicted the later" in out
+    assert "Replayed 150 cards: " in out and "due today" in out
+    assert "Desired retention: yours is 0.90; the least study time per card remembered comes at 0." in out
+    assert main(["--db", str(tmp_path / "quiz.db"), "optimize", "--list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].startswith("*") and "optimized" in listing[0] and "default" in listing[2]

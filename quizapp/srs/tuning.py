@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Iterator, Mapping, Sequence
 
+from quizapp.srs.nudge import NUDGE_AFTER, should_nudge  # noqa: F401  (re-exported)
 from quizapp.srs.optimize import Optimization, histories_from, optimize
 from quizapp.srs.parameters import DEFAULT_PARAMETERS, format_parameters, parse_parameters
 from quizapp.srs.replay import replay_reviews
@@ -22,7 +23,6 @@ from quizapp.store.history import History
 from quizapp.store.parameter_sets import ParameterSet, ParameterSets
 from quizapp.timeutil import from_iso, study_day_end, to_iso
 
-NUDGE_AFTER = 1000  # new reviews since the last optimization before home suggests another
 
 
 @dataclass(frozen=True)
@@ -122,12 +122,6 @@ def revert(store: Store, settings: Settings, now: datetime) -> tuple[ParameterSe
     replay = replays[0]
     return target, Change(target.id, target.parameters, replay.moved, len(replay.reviews), before,
                           due_today(store, now))
-
-
-def should_nudge(store: Store) -> int | None:
-    """The number of new reviews when enough have piled up since the last optimization, else None (cheap)."""
-    count = ParameterSets(store).reviews_since_last_optimization(NUDGE_AFTER)
-    return count if count >= NUDGE_AFTER else None
 
 
 def score_rows(result: Optimization, current_source: str) -> list[tuple[str, str, str, str]]:

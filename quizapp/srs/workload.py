@@ -15,6 +15,7 @@ from typing import Sequence
 from quizapp.srs.scheduler import Settings
 
 RETENTIONS = (0.80, 0.85, 0.90, 0.95)
+FLOOR = 0.70  # the lowest retention fsrs-rs's optimal_retention tries
 DAYS = 365
 SEED = 42
 
@@ -62,3 +63,8 @@ def optimal_retention(parameters: Sequence[float], settings: Settings, deck_size
     import fsrs_rs_python as rs
 
     return float(rs.optimal_retention(_config(settings, deck_size), list(parameters)))
+
+
+def describe_optimum(best: float) -> str:
+    """'0.83', or '0.70 (the lowest the simulator tries)' when the optimum sits on its floor."""
+    return f"{best:.2f}" + (" (the lowest the simulator tries)" if best <= FLOOR + 1e-6 else "")

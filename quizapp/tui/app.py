@@ -119,6 +119,12 @@ class QuizApp(App[int]):
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
+    def action_scheduler(self) -> None:
+        from quizapp.tui.screens.scheduler import SchedulerScreen
+
+        if not isinstance(self.screen, SchedulerScreen):
+            self.push_screen(SchedulerScreen())
+
     def action_help(self) -> None:
         from quizapp.tui.screens.help import HelpScreen
 
@@ -142,6 +148,8 @@ class QuizApp(App[int]):
                                 lambda name=name: self.action_demo(name))
         yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
                             self.action_stats)
+        yield SystemCommand("Scheduler", "FSRS parameters: optimize on your history, revert; retention vs workload",
+                            self.action_scheduler)
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
 
     def on_card_shown(self, message: CardShown) -> None:

@@ -24,6 +24,7 @@ HELP = """\
 | Statistics | i / Enter | the history of the highlighted hardest card |
 | Demo | Esc / r / c | stop and go back / rerun / next device (auto, cpu, cuda) |
 | Review | Esc | end the session and see its summary |
+| Scheduler (ctrl+p) | o / u | fit FSRS-6 to your history (adopted only if it predicts better) / revert |
 | Anywhere | ctrl+p | command palette (study a topic, change theme, ...) |
 | Anywhere | ? | this help |
 | Anywhere | q | quit (every rating is already saved) |

@@ -27,6 +27,7 @@ class HomeScreen(Screen):
         yield Header()
         with Vertical(id="home"):
             yield Static("", id="home-summary")
+            yield Static("", id="home-nudge")
             yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
             yield Static("Enter studies the highlighted topic · s studies everything · ? help · ctrl+p commands",
                          id="home-hint")
@@ -70,6 +71,20 @@ class HomeScreen(Screen):
         text = (f"[b]{total}[/b] card{'s' * (total != 1)} to study today: {new} new, {learning} learning, "
                 f"{due} review") if total else "Nothing due right now. Come back later, or press s to learn ahead."
         self.query_one("#home-summary", Static).update(text)
+        self._nudge()
+
+    def _nudge(self) -> None:
+        """One line once enough reviews have piled up since FSRS was last fitted to them."""
+        from quizapp.srs.nudge import NUDGE_AFTER, should_nudge
+
+        try:
+            due = should_nudge(self.app.store)
+        except StoreError:
+            due = None
+        nudge = self.query_one("#home-nudge", Static)
+        nudge.display = due is not None
+        if due is not None:
+            nudge.update(f"{NUDGE_AFTER:,}+ reviews since FSRS was last fitted to you: ctrl+p → Scheduler → o")
 
     def _limits(self, now) -> tuple[int, int]:
         from quizapp.srs import Session
