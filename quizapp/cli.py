@@ -333,12 +333,17 @@ def cmd_config(args: argparse.Namespace) -> int:
         settings = asdict(Settings.from_store(store.setting))
     finally:
         store.close()
-    keys = [args.key] if args.key in ADJUSTABLE else list(ADJUSTABLE)
+    keys = [args.key] if args.key in ADJUSTABLE else list(ADJUSTABLE)  # parameters: see _config_parameters
     if args.key is not None and args.key not in ADJUSTABLE:
-        print(f"quizapp: error: unknown setting {args.key!r}; known: {', '.join(ADJUSTABLE)}", file=sys.stderr)
+        print(f"quizapp: error: unknown setting {args.key!r}; known: {', '.join(ADJUSTABLE)}, parameters", file=sys.stderr)
         return 2
     for key in keys:
         print(f"{key} = {settings[key]}")
+    if args.key is None:
+        from quizapp.srs.parameters import DEFAULT_PARAMETERS, format_parameters
+
+        values = settings["parameters"]
+        print(f"parameters = {format_parameters(values or DEFAULT_PARAMETERS)}{'' if values else ' (defaults)'}")
     return 0
 
 
