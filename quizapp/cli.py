@@ -230,8 +230,10 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         if args.list:
             for s in ParameterSets(store).all():
                 mark = "*" if s.active else " "
-                scores = s.scores["fitted"] if s.scores else None
-                score = f" log loss {scores['log_loss']:.4f}, RMSE(bins) {scores['rmse_bins']:.4f}" if scores else ""
+                new, old = (s.scores or {}).get("set"), (s.scores or {}).get("current")
+                score = (f" log loss {new['log_loss']:.4f}, RMSE(bins) {new['rmse_bins']:.4f} (in force then: "
+                         f"{old['log_loss']:.4f}, {old['rmse_bins']:.4f}) on {s.scores.get('on', '?')}"
+                         if new and old else "")
                 print(f"{mark} {s.id:3} {s.created_at[:16].replace('T', ' ')} {s.source:9}{score}\n"
                       f"        {format_parameters(s.parameters)}")
             return 0
@@ -366,6 +368,10 @@ def _config_parameters(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"parameters = {format_parameters(change.parameters)} (pasted; `quizapp optimize --revert` undoes it)")
+    if change.scores:
+        new, old = change.scores["set"], change.scores["current"]
+        print(f"On {change.scores['on']} here: log loss {new['log_loss']:.4f} (before: {old['log_loss']:.4f}), "
+              f"RMSE(bins) {new['rmse_bins']:.4f} (before: {old['rmse_bins']:.4f}).")
     _print_change(change)
     return 0
 

@@ -65,7 +65,7 @@ def test_adopting_replays_every_card_with_the_new_parameters(tmp_path: Path):
         moved += old["due"] != final["due"]
     assert change.cards_moved == moved > 0 and change.cards_replayed == CARDS
     active = ParameterSets(store).active()
-    assert active.source == "optimized" and active.scores["fitted"]["log_loss"] < active.scores["current"]["log_loss"]
+    assert active.source == "optimized" and active.scores["set"]["log_loss"] < active.scores["current"]["log_loss"]
     assert should_nudge(store) is None  # just optimized
 
     # revert: the defaults and every state exactly as before
@@ -81,7 +81,10 @@ def test_adopting_replays_every_card_with_the_new_parameters(tmp_path: Path):
 def test_a_worse_fit_is_kept_on_record_but_changes_nothing(tmp_path: Path):
     store, now = make_db(tmp_path, 200)
     true = format_parameters(TRUE_PARAMETERS)
-    paste(store, Settings.from_store(store.setting), true, now)  # the learner's true parameters in force
+    pasted = paste(store, Settings.from_store(store.setting), true, now)  # the learner's true parameters in force
+    # scored on the whole history against the defaults that were in force: the truth predicts better
+    assert pasted.scores["set"]["log_loss"] < pasted.scores["current"]["log_loss"]
+    assert ParameterSets(store).active().scores == pasted.scores
     settings = Settings.from_store(store.setting)
     before = states(store)
     outcome = run_optimization(store, settings, now)

@@ -206,14 +206,14 @@ class Optimization:
     fit_seconds: float  # the fit on the earlier part
 
     def as_dict(self) -> dict:
-        """What is kept with a parameter set: its scores, the current set's, and the split."""
-        return {"held_out": self.fitted.reviews, "train": self.train_reviews, "split_at": self.split_at.isoformat(),
-                "fitted": _scores_dict(self.fitted), "current": _scores_dict(self.current),
-                "fit_seconds": round(self.fit_seconds, 3)}
+        """What is kept with a parameter set: its scores, the current set's, and on what."""
+        return {"on": f"the {self.fitted.reviews} reviews from {self.split_at:%Y-%m-%d} on (fit on the "
+                      f"{self.train_reviews} before)", "set": scores_dict(self.fitted),
+                "current": scores_dict(self.current), "fit_seconds": round(self.fit_seconds, 3)}
 
 
-def _scores_dict(s: Scores) -> dict:
-    return {"log_loss": s.log_loss, "rmse_bins": s.rmse_bins, "auc": s.auc}
+def scores_dict(s: Scores) -> dict:
+    return {"log_loss": s.log_loss, "rmse_bins": s.rmse_bins, "auc": s.auc, "reviews": s.reviews}
 
 
 def count_reviews(histories: Mapping[str, Sequence]) -> int:

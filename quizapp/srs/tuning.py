@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Iterator, Mapping, Sequence
 
 from quizapp.srs.nudge import NUDGE_AFTER, should_nudge  # noqa: F401  (re-exported)
-from quizapp.srs.optimize import Optimization, histories_from, optimize
+from quizapp.srs.optimize import MIN_REVIEWS, Optimization, build_items, histories_from, optimize, score, scores_dict
 from quizapp.srs.parameters import DEFAULT_PARAMETERS, format_parameters, parse_parameters
 from quizapp.srs.replay import replay_reviews
 from quizapp.srs.scheduler import Scheduler, Settings
@@ -35,6 +35,7 @@ class Change:
     cards_replayed: int
     due_today_before: int
     due_today_after: int
+    scores: dict[str, Any] | None = None  # kept with the set (pasted: scored on the whole history here)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def put_in_force(store: Store, settings: Settings, parameters: Sequence[float], 
     replay = _Replay(store, settings, parameters)
     set_id = ParameterSets(store).adopt(to_iso(now), source, parameters, dict(scores) if scores else None, note,
                                         in_force(settings), replay)
-    return Change(set_id, tuple(parameters), replay.moved, len(replay.reviews), before, due_today(store, now))
+    return Change(set_id, tuple(parameters), replay.moved, len(replay.reviews), before, due_today(store, now),
+                  dict(scores) if scores else None)
 
 
 def run_optimization(store: Store, settings: Settings, now: datetime) -> Outcome:
@@ -106,7 +108,19 @@ def run_optimization(store: Store, settings: Settings, now: datetime) -> Outcome
 def paste(store: Store, settings: Settings, text: str, now: datetime) -> Change:
     """Put 21 pasted values in force (ValueError with the reason if they are not valid FSRS-6 parameters)."""
     parameters = parse_parameters(text)
-    return put_in_force(store, settings, parameters, "pasted", None, "pasted: " + format_parameters(parameters), now)
+    return put_in_force(store, settings, parameters, "pasted", whole_history_scores(store, settings, parameters),
+                        "pasted: " + format_parameters(parameters), now)
+
+
+def whole_history_scores(store: Store, settings: Settings, parameters: Sequence[float]) -> dict[str, Any] | None:
+    """Pasted parameters were fitted elsewhere: score them and the current ones on every review here
+    (None below the optimizer's minimum, where scores mean little)."""
+    histories = review_histories(store)
+    items = build_items(histories)
+    if sum(len(h) for h in histories.values()) < MIN_REVIEWS or not items:
+        return None
+    return {"on": f"all {len(items)} predictable reviews", "set": scores_dict(score(parameters, items)),
+            "current": scores_dict(score(in_force(settings), items))}
 
 
 def revert(store: Store, settings: Settings, now: datetime) -> tuple[ParameterSet, Change]:
