@@ -15,7 +15,9 @@ from quizapp.store import Store
 def test_check_clean_deck_prints_summary_and_exits_0(deck_dir: Path, capsys):
     assert main(["check", str(deck_dir)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1] == f"{deck_dir}: 3 cards in 1 file, 0 errors, 0 warnings"
+    # two sample cards have no key points: warnings name them but do not fail the check
+    assert out[-1] == f"{deck_dir}: 3 cards in 1 file, 0 errors, 2 warnings"
+    assert sum(": warning: card has no key points" in line for line in out) == 2
 
 
 def test_check_broken_deck_prints_path_line_and_exits_1(tmp_path: Path, capsys):
@@ -110,4 +112,5 @@ def test_check_warns_about_terminal_controls_and_absurdly_long_cards_with_path_l
     assert f"{deck}:1: warning: control character U+001B (ESC)" in out
     assert "\x1b" not in out  # check itself never sends the escape to the terminal
     assert f"{deck}:11: warning: the answer is 152 lines" in out
-    assert "2 cards in 1 file, 0 errors, 2 warnings" in out
+    assert out.count(": warning: card has no key points") == 2  # neither card has any
+    assert "2 cards in 1 file, 0 errors, 4 warnings" in out

@@ -115,3 +115,34 @@ def test_deck_ii_b_core_can_be_said_aloud_and_has_follow_ups(card):
     sentences = re.findall(r"[.!?](?=\s|$)", core)
     assert len(core.split()) <= 80 and 2 <= len(sentences) <= 4, f"{card.path}:{card.line}"
     assert 1 <= len(card.follow_ups) <= 3 and all(q.endswith("?") for q in card.follow_ups), card.follow_ups
+
+
+def test_the_bundled_deck_has_no_warnings():
+    """`quizapp check` on the shipped deck is silent: no long cores, no card without key points, no missing id."""
+    assert [str(p) for p in DECK.warnings] == []
+
+
+def test_every_core_answer_can_be_said_aloud():
+    """The first paragraph after '### Answer' is a spoken answer of at most 80 words, not a lead-in to a list."""
+    cores = {c.id: c.answer.strip().split("\n\n")[0] for c in DECK.cards}
+    assert [i for i, core in cores.items() if len(core.split()) > 80] == []
+    assert [i for i, core in cores.items()
+            if core.rstrip().endswith(":") or core.lstrip().startswith(("-", "*", "|", "$$", "```", "#", ">"))] == []
+
+
+def test_questions_ask_one_thing():
+    """A front with two question sentences is two cards."""
+    assert [c.id for c in DECK.cards if c.title.count("?") > 1 or re.search(r"[?.]\s+\S", c.title)] == []
+
+
+def test_follow_ups_are_common_and_short():
+    with_follow_ups = [c for c in DECK.cards if c.follow_ups]
+    assert len(with_follow_ups) >= 60
+    assert [c.id for c in with_follow_ups if len(c.follow_ups) > 3 or not all(q.endswith("?") for q in c.follow_ups)] == []
+
+
+def test_gradient_descent_variants_are_one_comparison_card():
+    """The three overlapping variant cards merged into the one that kept its id (history hangs on ids)."""
+    ids = {c.id for c in DECK.cards}
+    assert "mini-batch-gradient-descent" in ids
+    assert not {"batch-gradient-descent", "stochastic-gradient-descent"} & ids

@@ -48,7 +48,8 @@ def test_topic_defaults_to_file_name():
 
 
 def test_missing_id_derives_one_and_warns():
-    cards, problems = parse_text("## What is Dropout?\n\n### Answer\n\nRandomly zeroing units.\n", "d.md")
+    cards, problems = parse_text("## What is Dropout?\n\n### Answer\n\nRandomly zeroing units.\n\n"
+                                 "#### Key points\n\n- zeroes units at random\n", "d.md")
     assert cards[0].id == "what-is-dropout"
     assert cards[0].id_derived
     assert [(p.severity, p.line) for p in problems] == [("warning", 1)]
@@ -92,7 +93,7 @@ def test_duplicate_ids_across_files_and_bad_files(tmp_path: Path):
 
 
 def test_unknown_demo_is_a_warning_not_an_error(tmp_path: Path):
-    (tmp_path / "a.md").write_text("## A\n```meta\nid: a\ndemo: no_such_demo\n```\n### Answer\nx\n")
+    (tmp_path / "a.md").write_text("## A\n```meta\nid: a\ndemo: no_such_demo\n```\n### Answer\nx\n#### Key points\n- x\n")
     deck = load_deck([tmp_path], known_demos={"xor"})
     assert deck.errors == []
     assert "no_such_demo" in deck.warnings[0].message
@@ -189,6 +190,7 @@ def test_control_characters_are_shown_visibly_and_warned_about_with_their_line()
     text = (f"---\ntopic: T{esc}[2J\n---\n\n## Title {esc}]0;PWNED\a here\n\n```meta\nid: q\n```\n\n### Answer\n\n"
             f"Red {esc}[31mRED{esc}[0m and a C1 CSI \x9b2J, tab\tkept.\n")
     cards, problems = parse_text(text, "deck.md")
+    problems = [p for p in problems if "key points" not in p.message]  # this card has none, on purpose
     assert [(p.line, p.severity) for p in problems] == [(2, "warning"), (5, "warning"), (13, "warning")]
     assert "U+001B (ESC)" in problems[0].message
     card = cards[0]
@@ -200,3 +202,28 @@ def test_a_file_full_of_control_characters_gets_a_handful_of_warnings():
     text = "## Q\n\n```meta\nid: q\n```\n\n### Answer\n\n" + "".join(f"line {i} \x07\n" for i in range(1000))
     warnings = [p for p in parse_text(text, "deck.md")[1] if "control character" in p.message]
     assert len(warnings) == 6 and "and 995 more lines with control characters" in warnings[-1].message
+
+
+def _warnings(text: str) -> list[str]:
+    return [f"{p.line}: {p.message}" for p in parse_text(text, "w.md")[1] if not p.is_error]
+
+
+def test_a_core_answer_too_long_to_say_aloud_is_a_warning_at_its_line():
+    card = "## Q?\n\n```meta\nid: q\n```\n\n### Answer\n\n{core}\n\nMore detail, as long as it likes.\n\n" \
+           "#### Key points\n\n- one\n"
+    eighty = " ".join(["word"] * 40) + "\n" + " ".join(["word"] * 40)  # one paragraph over two lines
+    assert _warnings(card.format(core=eighty)) == []
+    found = _warnings(card.format(core=eighty + " more"))
+    assert len(found) == 1 and found[0].startswith("9: core answer is 81 words"), found
+    # only the first paragraph counts: the detail after it may be any length
+    assert _warnings(card.format(core="Short core.\n\n" + " ".join(["word"] * 200))) == []
+
+
+def test_a_card_without_key_points_is_a_warning_at_its_heading():
+    text = "## First?\n```meta\nid: a\n```\n### Answer\nA.\n\n## Second?\n```meta\nid: b\n```\n### Answer\nB.\n" \
+           "#### Key points\n- b\n"
+    cards, problems = parse_text(text, "w.md")
+    assert len(cards) == 2  # a warning never drops a card
+    assert [(p.severity, p.line, p.message.split(" (")[0]) for p in problems] == [
+        ("warning", 1, "card has no key points")]
+    assert str(problems[0]).startswith("w.md:1: warning: card has no key points")

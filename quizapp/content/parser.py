@@ -30,6 +30,7 @@ CONTROL_WARNINGS = 5  # lines with control characters named one by one, per file
 # `check` warns, and the review screen draws it a page at a time with a simpler renderer.
 LONG_CARD_LINES = 100
 LONG_CARD_CHARS = 10_000
+CORE_WORD_LIMIT = 80  # a core answer someone can say aloud in about half a minute
 
 
 @dataclass
@@ -289,6 +290,8 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
                                     f"long cannot be recalled; keep it under {LONG_CARD_LINES} lines and split the "
                                     "rest into cards)", "warning"))
     tags = tuple(dict.fromkeys(defaults.get("tags", ()) + meta.get("tags", ())))
+    key_points = _bullets_after(answer_lines, KEY_POINTS_RE)
+    problems.extend(_style_warnings(path, heading, answer_lines, key_points))
     return Card(
         id=card_id,
         question=question,
@@ -297,12 +300,35 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
         tags=tags,
         seeds=meta.get("seeds", ()),
         demo=meta.get("demo"),
-        key_points=_bullets_after(answer_lines, KEY_POINTS_RE),
+        key_points=key_points,
         follow_ups=_bullets_after(answer_lines, FOLLOW_UPS_RE),
         path=path,
         line=heading.number,
         id_derived=derived,
     )
+
+
+def _core(answer: list[_Line]) -> list[_Line]:
+    """The core answer: the answer's first paragraph, the part a candidate says aloud first."""
+    start = next((i for i, line in enumerate(answer) if line.text.strip()), len(answer))
+    end = start
+    while end < len(answer) and answer[end].text.strip():
+        end += 1
+    return answer[start:end]
+
+
+def _style_warnings(path: str, heading: _Line, answer: list[_Line], key_points: tuple[str, ...]) -> list[Problem]:
+    """Warnings about cards that are valid but hard to use in a spoken review: long cores, no key points."""
+    found: list[Problem] = []
+    core = _core(answer)
+    words = sum(len(line.text.split()) for line in core)
+    if words > CORE_WORD_LIMIT:
+        found.append(Problem(path, core[0].number, f"core answer is {words} words; keep the first paragraph "
+                             f"after '### Answer' to at most {CORE_WORD_LIMIT} so it can be said aloud", "warning"))
+    if not key_points:
+        found.append(Problem(path, heading.number, "card has no key points (a '#### Key points' list of what "
+                             "a good answer must mention)", "warning"))
+    return found
 
 
 def _closes(opening: str, line: str) -> bool:
