@@ -25,7 +25,7 @@ TITLE = "Gradient descent variants: full batch, mini-batch, single example"
 CLAIM = ("Batch, mini-batch and stochastic gradient descent differ only in how many examples estimate each "
          "update's gradient: for the same examples seen, smaller batches make more updates and get further, "
          "while their gradients are noisier (noise falls like 1/sqrt(B); none for the full batch).")
-CARDS = ["batch-gradient-descent", "stochastic-gradient-descent", "mini-batch-gradient-descent",
+CARDS = ["mini-batch-gradient-descent",
          "backprop-vs-gradient-descent"]
 
 PARAMS = [
