@@ -3,6 +3,12 @@
 Order, as in Anki: learning cards that are due, then reviews due today, then
 new cards up to the daily limit, then learning cards due within the
 learn-ahead window. Every rating is committed before the next card is chosen.
+Suspended cards and cards buried until a later study day are never chosen.
+
+A session over an explicit list of cards (the browser's "study these now") shows
+each of them once in the order given, due or not and without daily limits, and
+brings back the ones still in learning, like an Anki filtered deck; its ratings
+are ordinary reviews.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any, Callable
 
 from quizapp.srs.scheduler import AGAIN, Scheduler, kind_of
 from quizapp.store import Store
+from quizapp.store.browse import Browse
 from quizapp.timeutil import from_iso, study_day_end, study_day_start, to_iso, utcnow
 
 
@@ -43,6 +50,7 @@ class Session:
     topic: str | None = None
     clock: Callable[[], datetime] = utcnow
     history: list[Rated] = field(default_factory=list)
+    card_ids: tuple[str, ...] | None = None  # an explicit list: exactly these cards
 
     def limits_left(self, now: datetime) -> tuple[int, int]:
         studied = self.store.studied_since(to_iso(study_day_start(now)))
@@ -53,21 +61,49 @@ class Session:
     def next_card(self) -> dict[str, Any] | None:
         """The next card to show, or None when the session's queue is empty."""
         now = self.clock()
+        if self.card_ids is not None:
+            card_id = self._next_listed(now)
+            return self.store.card(card_id) if card_id else None
         new_left, reviews_left = self.limits_left(now)
         store = self.store
-        card_id = store.next_learning(to_iso(now), self.topic)
+        stamp = to_iso(now)
+        card_id = store.next_learning(stamp, self.topic, now=stamp)
         if card_id is None and reviews_left > 0:
-            card_id = store.next_review(to_iso(study_day_end(now)), self.topic)
+            card_id = store.next_review(to_iso(study_day_end(now)), self.topic, now=stamp)
         if card_id is None and new_left > 0:
-            card_id = store.next_new(self.topic)
+            card_id = store.next_new(self.topic, now=stamp)
         if card_id is None:
             ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
-            card_id = store.next_learning(to_iso(ahead), self.topic)
+            card_id = store.next_learning(to_iso(ahead), self.topic, now=stamp)
         return store.card(card_id) if card_id else None
+
+    def _listed(self, now: datetime) -> tuple[list[str], list[dict[str, Any]]]:
+        """The listed cards not yet seen in this session, and those seen that are still learning."""
+        stamp = to_iso(now)
+        rows = [r for r in Browse(self.store).schedules(self.card_ids or ())
+                if not r["suspended"] and not (r["buried_until"] and r["buried_until"] > stamp)]
+        seen = {rated.card_id for rated in self.history}
+        unseen = [r["card_id"] for r in rows if r["card_id"] not in seen]
+        learning = [r for r in rows if r["card_id"] in seen and r["state"] in (1, 3)]
+        return unseen, learning
+
+    def _next_listed(self, now: datetime) -> str | None:
+        unseen, learning = self._listed(now)
+        due = sorted((r["due"], r["card_id"]) for r in learning)
+        if due and due[0][0] <= to_iso(now):
+            return due[0][1]
+        if unseen:
+            return unseen[0]
+        ahead = to_iso(now + timedelta(minutes=self.scheduler.settings.learn_ahead_min))
+        return due[0][1] if due and due[0][0] <= ahead else None
 
     def remaining(self) -> int:
         """Cards still to see today in this session's scope (limits applied)."""
         now = self.clock()
+        if self.card_ids is not None:
+            unseen, learning = self._listed(now)
+            end = to_iso(study_day_end(now))
+            return len(unseen) + sum(r["due"] < end for r in learning)
         new_left, reviews_left = self.limits_left(now)
         counts = self.store.topic_counts(to_iso(now), to_iso(study_day_end(now)))
         rows = [r for r in counts if self.topic is None or r["topic"] == self.topic]

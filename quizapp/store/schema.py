@@ -115,6 +115,39 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX parameter_sets_one_active ON parameter_sets(active) WHERE active = 1;
     """,
+    # 7: full-text search over question, answer and tags (the browser). The index keeps its own copy of
+    # the text, keyed by card_keys' INTEGER PRIMARY KEY (stable under VACUUM, unlike the implicit rowid
+    # of `cards`); triggers keep it in step with every write to `cards`, and it is filled here once.
+    """
+    CREATE TABLE card_keys (
+        rowid INTEGER PRIMARY KEY,
+        card_id TEXT NOT NULL UNIQUE
+    );
+    CREATE VIRTUAL TABLE cards_fts USING fts5(
+        question, answer, tags, tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER cards_fts_insert AFTER INSERT ON cards BEGIN
+        INSERT OR IGNORE INTO card_keys (card_id) VALUES (new.id);
+        INSERT INTO cards_fts (rowid, question, answer, tags)
+        VALUES ((SELECT rowid FROM card_keys WHERE card_id = new.id), new.question, new.answer,
+                (SELECT group_concat(value, ' ') FROM json_each(new.tags)));
+    END;
+    CREATE TRIGGER cards_fts_update AFTER UPDATE OF id, question, answer, tags ON cards BEGIN
+        DELETE FROM cards_fts WHERE rowid = (SELECT rowid FROM card_keys WHERE card_id = old.id);
+        INSERT OR IGNORE INTO card_keys (card_id) VALUES (new.id);
+        INSERT INTO cards_fts (rowid, question, answer, tags)
+        VALUES ((SELECT rowid FROM card_keys WHERE card_id = new.id), new.question, new.answer,
+                (SELECT group_concat(value, ' ') FROM json_each(new.tags)));
+    END;
+    CREATE TRIGGER cards_fts_delete AFTER DELETE ON cards BEGIN
+        DELETE FROM cards_fts WHERE rowid = (SELECT rowid FROM card_keys WHERE card_id = old.id);
+        DELETE FROM card_keys WHERE card_id = old.id;
+    END;
+    INSERT INTO card_keys (card_id) SELECT id FROM cards ORDER BY rowid;
+    INSERT INTO cards_fts (rowid, question, answer, tags)
+    SELECT k.rowid, c.question, c.answer, (SELECT group_concat(value, ' ') FROM json_each(c.tags))
+    FROM cards c JOIN card_keys k ON k.card_id = c.id;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -39,6 +39,9 @@ class SyncSummary:
         return text + (f", {self.restored} restored" if self.restored else "")
 
 
+# a card in no queue: suspended, or buried until a study-day start still ahead of :now (NULL: not buried)
+_AVAILABLE = "s.suspended = 0 AND (s.buried_until IS NULL OR :now IS NULL OR s.buried_until <= :now)"
+
 NEW_STATE = {"state": 1, "step": 0, "stability": None, "difficulty": None, "last_review": None,
              "reps": 0, "lapses": 0}
 
@@ -199,8 +202,9 @@ class Store:
 
     def card(self, card_id: str) -> dict[str, Any] | None:
         rows = self._rows(
-            "SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses "
-            "FROM cards c JOIN schedule s ON s.card_id = c.id WHERE c.id = ?", (card_id,))
+            "SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses, "
+            "s.suspended, s.buried_until, s.flag FROM cards c JOIN schedule s ON s.card_id = c.id WHERE c.id = ?",
+            (card_id,))
         return _decode_card(rows[0]) if rows else None
 
     def cards(self) -> list[dict[str, Any]]:
@@ -218,13 +222,16 @@ class Store:
             "SELECT topic FROM cards WHERE retired = 0 GROUP BY topic ORDER BY min(origin), min(position)")]
 
     def topic_counts(self, now: str, day_end: str) -> list[dict[str, Any]]:
-        """Per topic: new cards, learning cards due today, review cards due today, total."""
+        """Per topic: new cards, learning cards due today, review cards due today, total.
+
+        Suspended and buried cards are in the total only.
+        """
         return self._rows(
-            """
+            f"""
             SELECT c.topic AS topic,
-                   sum(s.reps = 0) AS new,
-                   sum(s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end) AS learning,
-                   sum(s.reps > 0 AND s.state = 2 AND s.due < :day_end) AS due,
+                   coalesce(sum(s.reps = 0 AND {_AVAILABLE}), 0) AS new,
+                   coalesce(sum(s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {_AVAILABLE}), 0) AS learning,
+                   coalesce(sum(s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {_AVAILABLE}), 0) AS due,
                    count(*) AS total
             FROM cards c JOIN schedule s ON s.card_id = c.id
             WHERE c.retired = 0
@@ -233,24 +240,26 @@ class Store:
             {"now": now, "day_end": day_end},
         )
 
-    def next_learning(self, before: str, topic: str | None) -> str | None:
-        """The learning/relearning card due soonest, if due before `before`."""
+    def next_learning(self, before: str, topic: str | None, now: str | None = None) -> str | None:
+        """The learning/relearning card due soonest, if due before `before` (neither suspended nor buried at `now`)."""
         return self._value(
             "SELECT s.card_id FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.state IN (1, 3) AND s.due <= ? "
-            "AND (? IS NULL OR c.topic = ?) ORDER BY s.due LIMIT 1", (before, topic, topic))
+            "WHERE c.retired = 0 AND s.reps > 0 AND s.state IN (1, 3) AND s.due <= :before "
+            f"AND (:topic IS NULL OR c.topic = :topic) AND {_AVAILABLE} ORDER BY s.due LIMIT 1",
+            {"before": before, "topic": topic, "now": now or before})
 
-    def next_review(self, before: str, topic: str | None) -> str | None:
+    def next_review(self, before: str, topic: str | None, now: str | None = None) -> str | None:
         return self._value(
             "SELECT s.card_id FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.state = 2 AND s.due < ? "
-            "AND (? IS NULL OR c.topic = ?) ORDER BY s.due LIMIT 1", (before, topic, topic))
+            "WHERE c.retired = 0 AND s.reps > 0 AND s.state = 2 AND s.due < :before "
+            f"AND (:topic IS NULL OR c.topic = :topic) AND {_AVAILABLE} ORDER BY s.due LIMIT 1",
+            {"before": before, "topic": topic, "now": now or before})
 
-    def next_new(self, topic: str | None) -> str | None:
+    def next_new(self, topic: str | None, now: str | None = None) -> str | None:
         return self._value(
             "SELECT c.id FROM cards c JOIN schedule s ON s.card_id = c.id "
-            "WHERE c.retired = 0 AND s.reps = 0 AND (? IS NULL OR c.topic = ?) "
-            "ORDER BY c.origin, c.position LIMIT 1", (topic, topic))
+            f"WHERE c.retired = 0 AND s.reps = 0 AND (:topic IS NULL OR c.topic = :topic) AND {_AVAILABLE} "
+            "ORDER BY c.origin, c.position LIMIT 1", {"topic": topic, "now": now})
 
     def studied_since(self, since: str) -> dict[str, int]:
         """How many new cards were introduced and review cards reviewed since a time."""
@@ -262,7 +271,7 @@ class Store:
     def next_due_after(self, moment: str) -> str | None:
         return self._value(
             "SELECT min(s.due) FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.due > ?", (moment,))
+            "WHERE c.retired = 0 AND s.reps > 0 AND s.due > :now AND s.suspended = 0", {"now": moment})
 
     # -- reviews ---------------------------------------------------------------------
 

@@ -1,0 +1,228 @@
+"""The browser's store and model: full-text search kept in step, filters, sorts, and the card actions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from quizapp.srs import AGAIN, GOOD, Scheduler, Session, Settings
+from quizapp.srs import browse as model
+from quizapp.srs.browse import parse_search
+from quizapp.store import Store
+from quizapp.store.browse import ANY_FLAG, Browse, CardFilter, match_expression
+from quizapp.store.schema import MIGRATIONS
+from quizapp.sync import sync_path
+from quizapp.timeutil import study_day_end, to_iso
+
+from tests.conftest import SMALL_DECK
+
+
+def ids(store: Store, clock, text: str = "", **fields) -> list[str]:
+    query = parse_search(text).filter
+    if fields:
+        from dataclasses import replace
+
+        query = replace(query, **fields)
+    return [row.id for row in model.browse(store, Scheduler(), query, clock())]
+
+
+def test_search_finds_a_card_by_a_word_of_its_answer_and_ranks_question_hits_first(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "saturate") == ["relu"]  # only in relu's answer
+    assert ids(store, clock, "satur") == ["relu"]  # as you type: every word is a prefix
+    assert ids(store, clock, "dimensional dtype") == ["tensor"]  # all words required
+    # "tensor" is tensor's question; "n-dimensional array" is only in its answer: the question hit ranks first
+    (deck_dir / "more.md").write_text(
+        "---\ntopic: More\n---\n\n## What is an array?\n\n```meta\nid: array\n```\n\n### Answer\n\n"
+        "A tensor of rank one is a vector, stored as an array.\n", encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "tensor")[0] == "tensor"
+    assert set(ids(store, clock, "tensor")) == {"tensor", "array"}
+    assert ids(store, clock, "array")[0] == "array"
+
+
+def test_search_matches_tags_and_never_treats_typed_text_as_syntax(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "basics") == ["tensor"]  # a tag of tensor only
+    for hostile in ['"', 'AND (', "NEAR(a b", "*", "a OR", "c:\\x", "-", "'; DROP TABLE cards; --"]:
+        ids(store, clock, hostile)  # no error
+    assert match_expression('say "hi"') == '"say"* "hi"*'
+    assert match_expression("  ") is None
+
+
+def test_search_index_follows_edits_retirement_and_return(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    path = deck_dir / "sample.md"
+    path.write_text(SMALL_DECK.replace("does not saturate", "keeps gradients alive"), encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "saturate") == []
+    assert ids(store, clock, "alive") == ["relu"]
+    path.write_text(SMALL_DECK.split("## Why use ReLU?")[0], encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "alive") == []  # retired: not listed
+    path.write_text(SMALL_DECK, encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "saturate") == ["relu"]
+
+
+def test_the_migration_indexes_cards_already_in_an_older_database(db_path: Path, deck_dir: Path, clock):
+    conn = sqlite3.connect(db_path)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    conn.execute("INSERT INTO cards (id, topic, question, answer, tags, content_hash, added_at, updated_at) "
+                 "VALUES ('old', 'Old', 'An old question?', 'Kept from schema five.', '[\"legacy\"]', 'h', 't', 't')")
+    conn.execute("INSERT INTO schedule (card_id, due) VALUES ('old', '2026-01-01T00:00:00.000Z')")
+    conn.commit()
+    conn.close()
+    store = Store(db_path)
+    try:
+        assert ids(store, clock, "schema") == ["old"]
+        assert ids(store, clock, "legacy") == ["old"]
+    finally:
+        store.close()
+
+
+def test_filters(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    scheduler = Scheduler()
+    session = Session(store, scheduler, clock=clock)
+    tensor = store.card("tensor")
+    session.rate(tensor, GOOD, 1000)  # tensor: learning, due in 10 minutes
+    assert ids(store, clock, "topic:sam") == ["tensor", "mean", "relu"]  # case-insensitive prefix
+    assert ids(store, clock, "topic:other") == []
+    assert ids(store, clock, "tag:BASICS") == ["tensor"]
+    assert ids(store, clock, "is:learning") == ["tensor"]
+    assert ids(store, clock, "is:new") == ["mean", "relu"]
+    assert ids(store, clock, "is:due") == ["tensor"]  # due before the study day ends
+    assert ids(store, clock, "has:demo") == ["relu"]
+    assert ids(store, clock, "is:unseen") == ["mean", "relu"]
+    model.suspend(store, ["mean"])
+    model.bury(store, ["relu"], clock())
+    assert ids(store, clock, "is:suspended") == ["mean"]
+    assert ids(store, clock, "is:buried") == ["relu"]
+    assert ids(store, clock, "is:new") == []  # suspended and buried are states of their own
+    model.flag(store, ["mean"], 2)
+    model.flag(store, ["relu"], 4)
+    assert ids(store, clock, "flag:orange") == ["mean"]
+    assert ids(store, clock, "flag:4") == ["relu"]
+    assert ids(store, clock, "is:flagged") == ["mean", "relu"]
+    assert ids(store, clock, "flag:none") == ["tensor"]
+    store.conn.execute("UPDATE schedule SET lapses = 8 WHERE card_id = 'relu'")
+    store.conn.commit()
+    assert ids(store, clock, "is:leech") == ["relu"]
+    assert ids(store, clock, "tag:basics is:learning") == ["tensor"]  # filters combine
+    assert ids(store, clock, "tag:basics is:new") == []
+
+
+def test_parse_search_reports_what_it_does_not_understand():
+    search = parse_search('gradient topic:"deep learning" is:bogus colour:red flag:pink "two words"')
+    assert search.filter.text == "gradient colour:red two words"  # not a filter: searched as words
+    assert search.filter.topic == "deep learning"
+    assert len(search.problems) == 2
+    assert search.problems[0].startswith("is:bogus?")
+    assert parse_search("flag:any").filter.flag == ANY_FLAG
+    assert parse_search("http://x").filter.text == "http://x"  # a word with a colon in it, not a filter
+
+
+def test_sorting_by_column_and_by_recall(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    scheduler = Scheduler(Settings(learning_steps_min=()))  # a first rating goes straight to review
+    session = Session(store, scheduler, clock=clock)
+    for card_id, rating in (("tensor", AGAIN), ("mean", GOOD)):
+        session.rate(store.card(card_id), rating, 1000)
+    store.conn.execute("UPDATE schedule SET lapses = 3 WHERE card_id = 'mean'")
+    store.conn.commit()
+    clock.advance(days=3)
+    assert ids(store, clock, sort="lapses", descending=True)[0] == "mean"
+    assert ids(store, clock, sort="question") == ["mean", "tensor", "relu"]  # "What does", "What is", "Why"
+    by_recall = ids(store, clock, sort="recall")
+    assert by_recall[:2] == ["tensor", "mean"]  # Again gave tensor the lower stability: lower recall now
+    assert by_recall[-1] == "relu"  # never seen: no recall, last either way
+    assert ids(store, clock, sort="recall", descending=True) == ["mean", "tensor", "relu"]
+    rows = {r.id: r for r in model.browse(store, scheduler, CardFilter(), clock())}
+    assert rows["relu"].recall is None and rows["relu"].due is None
+    assert 0 < rows["tensor"].recall < rows["mean"].recall < 1
+
+
+def test_suspended_card_leaves_every_queue_and_count_at_once(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    session = Session(store, Scheduler(), clock=clock)
+    assert session.remaining() == 3
+    model.suspend(store, ["tensor"])
+    assert session.remaining() == 2
+    assert session.next_card()["id"] == "mean"
+    model.suspend(store, ["tensor"], False)
+    assert session.remaining() == 3
+    # a card in learning, suspended, is not shown when its step comes due either
+    card = session.next_card()
+    session.rate(card, AGAIN, 1000)
+    model.suspend(store, [card["id"]])
+    clock.advance(minutes=5)
+    assert session.next_card()["id"] != card["id"]
+    assert store.topic_counts(to_iso(clock()), to_iso(study_day_end(clock())))[0]["learning"] == 0
+
+
+def test_buried_card_comes_back_on_the_next_study_day(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    session = Session(store, Scheduler(), clock=clock)
+    until = model.bury(store, ["tensor"], clock())
+    assert until == study_day_end(clock())
+    assert session.remaining() == 2 and session.next_card()["id"] == "mean"
+    clock.now = until
+    assert session.remaining() == 3 and session.next_card()["id"] == "tensor"
+
+
+def test_forget_makes_a_card_new_again_and_keeps_its_history(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    session = Session(store, Scheduler(), clock=clock)
+    card = session.next_card()
+    session.rate(card, GOOD, 1000)
+    session.rate(store.card("tensor"), GOOD, 1000)
+    assert store.card("tensor")["reps"] == 2
+    assert model.forget(store, ["tensor"], clock()) == 1
+    forgotten = store.card("tensor")
+    assert (forgotten["reps"], forgotten["lapses"], forgotten["stability"]) == (0, 0, None)
+    assert len(store.reviews_for("tensor")) == 2
+    assert ids(store, clock, "is:new") == ["tensor", "mean", "relu"]
+    assert ids(store, clock, "is:unseen") == ["mean", "relu"]  # it was seen once, though
+
+
+def test_flag_is_0_to_4(store, deck_dir):
+    sync_path(store, deck_dir)
+    with pytest.raises(ValueError):
+        Browse(store).set_flag(["tensor"], 5)
+
+
+def test_a_session_over_an_explicit_list_shows_exactly_those_cards(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    scheduler = Scheduler(Settings(new_per_day=0, learn_ahead_min=0))  # no new cards allowed today...
+    session = Session(store, scheduler, clock=clock, card_ids=("relu", "tensor"))
+    assert session.remaining() == 2  # ...but a list ignores daily limits
+    first = session.next_card()
+    assert first["id"] == "relu"  # in the order given
+    session.rate(first, AGAIN, 1000)
+    second = session.next_card()
+    assert second["id"] == "tensor"
+    session.rate(second, GOOD, 1000)
+    assert session.remaining() == 2  # both still learning today
+    assert session.next_card() is None  # nothing due yet; "mean" is not in the list
+    clock.advance(minutes=2)
+    assert session.next_card()["id"] == "relu"  # its 1-minute step is up
+    assert [r["rating"] for r in store.reviews_for("relu")] == [AGAIN]  # real reviews
+    model.suspend(store, ["relu"])
+    assert session.next_card() is None
+
+
+def test_actions_touch_only_the_schedule_not_the_log(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    session = Session(store, Scheduler(), clock=clock)
+    session.rate(session.next_card(), GOOD, 1000)
+    before = store.reviews_for("tensor")
+    model.suspend(store, ["tensor"])
+    model.flag(store, ["tensor"], 1)
+    model.bury(store, ["tensor"], clock())
+    assert store.reviews_for("tensor") == before
+    card = store.card("tensor")
+    assert (card["suspended"], card["flag"]) == (1, 1) and card["buried_until"]
