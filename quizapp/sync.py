@@ -19,6 +19,7 @@ class SyncResult:
     summary: SyncSummary
     origin: str
     unchanged_files: bool = False  # the files were not even parsed: same names, sizes and times as last time
+    root: Path | None = None  # the deck folder (or file) as given: the app watches it for edits
 
 
 def origin_of(path: Path) -> str:
@@ -52,9 +53,9 @@ def sync_path(store: Store, path: Path) -> SyncResult:
     stamp = None if problems else _stamp(files)
     key = f"files:{origin}"
     if stamp is not None and store.setting(key) == stamp:
-        return SyncResult(Deck(files=files), SyncSummary(), origin, unchanged_files=True)
+        return SyncResult(Deck(files=files), SyncSummary(), origin, unchanged_files=True, root=path)
     deck = load_deck([path], known_demos=known_demo_names())
     summary = store.sync(deck.cards, origin, to_iso(utcnow()), retire=not deck.errors)
     if stamp is not None and not deck.errors:
         store.set_setting(key, stamp)
-    return SyncResult(deck, summary, origin)
+    return SyncResult(deck, summary, origin, root=path)

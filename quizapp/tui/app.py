@@ -16,6 +16,15 @@ from quizapp.srs import Scheduler, Settings
 from quizapp.store import Store, StoreError
 from quizapp.sync import SyncResult
 from quizapp.tui.literal import escaped
+from quizapp.watch import DeckWatcher, Resync, resync_files, root_of
+
+
+class DeckChanged(Message):
+    """Posted to the screen on top when deck files were re-synced (an edit in the app or outside it)."""
+
+    def __init__(self, result: Resync) -> None:
+        super().__init__()
+        self.result = result
 
 
 class CardShown(Message):
@@ -34,12 +43,15 @@ class QuizApp(App[int]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("S", "stats", "Stats", show=False),
+        Binding("b", "browse", "Browse", show=False),
     ]
 
     def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
-                 start_now: bool = False, quick_demos: bool = False) -> None:
+                 start_now: bool = False, quick_demos: bool = False, watch_seconds: float = 1.0) -> None:
         super().__init__()
         self.quick_demos = quick_demos  # short demo runs (tests, slow machines)
+        self.watch_seconds = watch_seconds  # how often the deck folder is looked at for edits
+        self.watcher: DeckWatcher | None = None
         self.store = store
         self.sync_result = sync
         self.scheduler = Scheduler(Settings.from_store(store.setting))
@@ -52,6 +64,8 @@ class QuizApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.sync_result is not None:
             self._report_sync(self.sync_result)
+            if self.sync_result.root is not None:
+                self.call_after_refresh(self._start_watching, self.sync_result.root)
         start_now, topic = self._start
         if start_now:
             self.action_study(topic)  # the topic list is built only when the session ends
@@ -73,6 +87,68 @@ class QuizApp(App[int]):
         which may hold `[` or terminal controls. (Screens pass markup=True by default; it is ignored.)"""
         super().notify(visible_controls(str(message)), title=visible_controls(title), severity=severity,
                        timeout=timeout, markup=False)
+
+    # -- the deck changing under us: the watcher, and `e` -----------------------------------------
+
+    def _start_watching(self, root: Path) -> None:
+        """After the first paint: a listing of the deck's files costs a few stat calls."""
+        self.watcher = DeckWatcher(root)
+        self.set_interval(self.watch_seconds, self.check_deck)
+
+    def check_deck(self) -> Resync | None:
+        """Re-sync the deck files changed since the last look; say what changed."""
+        if self.watcher is None:
+            return None
+        before = self.watcher.seen
+        changed = self.watcher.poll()
+        if not changed:
+            return None
+        return self._resync(self.watcher.root, changed, on_failure=lambda: setattr(self.watcher, "seen", before))
+
+    def _resync(self, root: Path, changed: list[Path], on_failure=lambda: None) -> Resync | None:
+        try:
+            result = resync_files(self.store, root, changed)
+        except StoreError as exc:
+            on_failure()  # looked at again on the next tick
+            self.notify(str(exc), title="Deck not synced", severity="error", timeout=10, markup=False)
+            return None
+        for change in result.files:
+            if change.errors:
+                self.notify(change.note(), title="Deck file has errors", severity="error", timeout=15, markup=False)
+            else:
+                self.notify(change.note(), title="Deck", timeout=4, markup=False)
+        self.screen.post_message(DeckChanged(result))
+        return result
+
+    def edit_card(self, card: dict) -> Resync | None:
+        """`e`: the card's file in $VISUAL/$EDITOR at its line; re-synced when the editor exits."""
+        from quizapp.tui.editor import EditorError, card_location, editor_argv, run_editor
+
+        try:
+            path, line = card_location(card)
+            argv = editor_argv(path, line)
+        except EditorError as exc:
+            self.notify(str(exc), title="Edit", severity="error", markup=False)
+            return None
+        stamp = _stat(path)
+        try:
+            run_editor(self, argv)
+        except OSError as exc:
+            self.notify(f"could not start the editor {argv[0]}: {exc.strerror or exc}", title="Edit",
+                        severity="error", markup=False)
+            return None
+        watched = self.watcher is not None and path.resolve() in {p.resolve() for p in self.watcher.seen}
+        if watched:
+            return self.check_deck()
+        if _stat(path) == stamp:
+            self.notify(f"{path.name} was not changed.", title="Edit", markup=False)
+            return None
+        root = root_of(card.get("origin") or "")
+        if root is None:
+            self.notify(f"{path.name} changed, but the card's deck folder is unknown; run `quizapp import`.",
+                        title="Edit", severity="warning", markup=False)
+            return None
+        return self._resync(root, [path])
 
     def _remember_theme(self, theme) -> None:
         try:
@@ -125,6 +201,20 @@ class QuizApp(App[int]):
         if not isinstance(self.screen, SchedulerScreen):
             self.push_screen(SchedulerScreen())
 
+    def action_browse(self, text: str = "") -> None:
+        from quizapp.tui.screens.browser import BrowserScreen
+
+        if not isinstance(self.screen, BrowserScreen):
+            self.push_screen(BrowserScreen(text))
+
+    def action_study_cards(self, card_ids: list[str]) -> None:
+        """A session over exactly these cards (the browser's "study these now")."""
+        from quizapp.srs import Session
+        from quizapp.tui.screens.review import ReviewScreen
+
+        session = Session(self.store, self.scheduler, card_ids=tuple(card_ids))
+        self.push_screen(ReviewScreen(session))
+
     def action_help(self) -> None:
         from quizapp.tui.screens.help import HelpScreen
 
@@ -146,6 +236,12 @@ class QuizApp(App[int]):
         for name, info in available_demos().items():
             yield SystemCommand(f"Demo: {escaped(info.title)}", escaped(info.claim or name),
                                 lambda name=name: self.action_demo(name))
+        yield SystemCommand("Browse cards", "Search and filter every card; suspend, bury, flag, forget, edit",
+                            self.action_browse)
+        yield SystemCommand("Browse: leeches", "Cards lapsed 8 times or more", lambda: self.action_browse("is:leech"))
+        yield SystemCommand("Browse: flagged cards", "Cards with any flag", lambda: self.action_browse("is:flagged"))
+        yield SystemCommand("Browse: suspended cards", "Cards taken out of every queue",
+                            lambda: self.action_browse("is:suspended"))
         yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
                             self.action_stats)
         yield SystemCommand("Scheduler", "FSRS parameters: optimize on your history, revert; retention vs workload",
@@ -154,3 +250,11 @@ class QuizApp(App[int]):
 
     def on_card_shown(self, message: CardShown) -> None:
         """Hook for benchmarks and tests; nothing to do in normal use."""
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns

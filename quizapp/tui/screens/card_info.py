@@ -34,6 +34,7 @@ class CardInfoScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("i", "close", "Back", show=False),
+        Binding("e", "edit", "Edit in $EDITOR"),
     ]
 
     def __init__(self, card_id: str) -> None:
@@ -79,6 +80,15 @@ class CardInfoScreen(Screen):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        card = self.app.store.card(self.card_id)
+        if card is not None:
+            self.app.edit_card(card)
+
+    def on_deck_changed(self, message) -> None:
+        if self.card_id in message.result.changed_ids:
+            self.app.switch_screen(CardInfoScreen(self.card_id))  # built afresh from the re-synced card
 
 
 def summary(info: CardInfo, now) -> Text:

@@ -16,9 +16,12 @@ from quizapp.content import render_math
 from quizapp.content.sanitize import visible_controls
 from quizapp.srs import RATING_NAMES, Session, interval_label
 from quizapp.store import DatabaseLocked, DatabaseReadOnly, StoreError
-from quizapp.tui.app import CardShown
+from quizapp.tui.app import CardShown, DeckChanged
 from quizapp.tui.literal import literal
 from quizapp.tui.widgets.paged_markdown import PagedMarkdown, is_long
+
+FLAG_LABELS = {1: ("red", "bold red"), 2: ("orange", "bold dark_orange"), 3: ("green", "bold green"),
+               4: ("blue", "bold blue")}
 
 
 class RatingButton(Button, can_focus=False):
@@ -36,6 +39,14 @@ class ReviewScreen(Screen):
         Binding("u", "undo", "Undo"),
         Binding("d", "demo", "Live demo"),
         Binding("i", "card_info", "Info"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("at", "suspend", "Suspend", show=False),
+        Binding("minus", "bury", "Bury", show=False),
+        Binding("ctrl+1", "flag(1)", "Red flag", show=False),
+        Binding("ctrl+2", "flag(2)", "Orange flag", show=False),
+        Binding("ctrl+3", "flag(3)", "Green flag", show=False),
+        Binding("ctrl+4", "flag(4)", "Blue flag", show=False),
+        Binding("ctrl+0", "flag(0)", "No flag", show=False),
         Binding("escape", "end_session", "End session"),
     ]
 
@@ -204,11 +215,88 @@ class ReviewScreen(Screen):
         if self.card is not None and self.card.get("demo"):
             self.show_meta(self.card)
 
+    # -- acting on the card: suspend, bury, flag, edit ------------------------------------------
+
+    def _title(self) -> str:
+        return self.card["question"].splitlines()[0][:50] if self.card else ""
+
+    def action_suspend(self) -> None:
+        """`@`: out of every queue until unsuspended in the browser."""
+        from quizapp.srs.browse import suspend
+
+        if self.card is None:
+            return
+        try:
+            suspend(self.session.store, [self.card["id"]])
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", markup=False)
+            return
+        self.notify(f"Suspended “{self._title()}” (b to browse and unsuspend).", markup=False)
+        self.show_next()
+
+    def action_bury(self) -> None:
+        """`-`: back on the next study day."""
+        from quizapp.srs.browse import bury
+
+        if self.card is None:
+            return
+        try:
+            bury(self.session.store, [self.card["id"]], self.session.clock())
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", markup=False)
+            return
+        self.notify(f"Buried “{self._title()}” until tomorrow.", markup=False)
+        self.show_next()
+
+    def action_flag(self, colour: int) -> None:
+        """ctrl+1..4 flag the card (the same colour again clears it); ctrl+0 clears."""
+        from quizapp.srs.browse import flag
+
+        if self.card is None:
+            return
+        if colour and self.card.get("flag") == colour:
+            colour = 0
+        try:
+            flag(self.session.store, [self.card["id"]], colour)
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", markup=False)
+            return
+        self.card["flag"] = colour
+        self.show_meta(self.card)
+
+    def action_edit(self) -> None:
+        """`e`: the card in $EDITOR; the re-synced card comes back through on_deck_changed."""
+        if self.card is not None:
+            self.app.edit_card(self.card)
+
+    def on_deck_changed(self, message: DeckChanged) -> None:
+        """The deck was re-synced: show the current card as it is now (its history is untouched)."""
+        if self.card is None or self.card["id"] not in message.result.changed_ids:
+            self.call_after_refresh(self._update_progress)
+            return
+        try:
+            card = self.session.store.card(self.card["id"])
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", markup=False)
+            return
+        if card is None or card["retired"]:
+            self.notify("This card is no longer in the deck (its history is kept); next card.", markup=False)
+            self.show_next()
+            return
+        revealed = self.revealed
+        self.show_card(card)
+        if revealed:
+            self.reveal()
+        self.notify("The card was updated from its file.", title="Edited", markup=False)
+
     def show_meta(self, card: dict[str, Any]) -> None:
         """Topic, then the demo (if any: it matters more than tags in a narrow terminal), then tags."""
         parts = [literal(card["topic"])]
         if card.get("demo"):
             parts.append(Text.assemble(("d", "bold"), " demo", literal(self._last_run_note(card["id"]))))
+        if card.get("flag") in FLAG_LABELS:
+            name, style = FLAG_LABELS[card["flag"]]
+            parts.append(Text(f"⚑ {name}", style=style))
         parts.append(literal(" ".join(f"#{t}" for t in card["tags"][:3])))
         self.query_one("#card-meta", Static).update(Text(" · ").join(p for p in parts if p))
 
