@@ -279,3 +279,35 @@ async def test_command_palette_offers_the_browser(db_path, deck_dir):
         assert isinstance(app.screen, BrowserScreen)
         assert app.screen.query_one(Input).value == "is:suspended"
         assert listed(app.screen) == []
+
+
+async def test_the_filter_menu_works_with_the_mouse_and_writes_the_search_box(db_path, deck_dir):
+    from quizapp.tui.screens.browser_filters import FilterScreen
+
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot, "array")
+        await pilot.press("enter", "f")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, FilterScreen)
+        assert menu.query_one("#filter-apply").region.bottom <= 24  # the whole menu fits in 80x24
+        await pilot.click("#filter-demo")
+        await pilot.click("#filter-unseen")
+        await pilot.click("#filter-apply")
+        await pilot.pause(0.1)
+        assert app.screen is screen
+        assert screen.query_one(Input).value == "array has:demo is:unseen"
+        assert listed(screen) == []  # relu has a demo but not the word "array"
+        await pilot.press("slash", "ctrl+u", "f")  # f in the search box is a letter...
+        assert screen.query_one(Input).value == "f"
+        await pilot.press("escape", "f")  # ...and in the list opens the menu
+        await pilot.pause()
+        menu = app.screen
+        menu.query_one("#filter-state").value = "new"
+        await pilot.click("#filter-apply")
+        await pilot.pause(0.1)
+        assert screen.query_one(Input).value == "f is:new"
+        await pilot.press("slash", "ctrl+u", *"is:new")
+        await pilot.pause(0.1)
+        assert listed(screen) == ["tensor", "mean", "relu"]

@@ -127,6 +127,7 @@ class BrowserScreen(Screen):
         Binding("at", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
         Binding("x", "forget", "Forget"),
+        Binding("f", "filters", "Filters"),
         Binding("ctrl+1", "flag(1)", "Red flag", show=False),
         Binding("ctrl+2", "flag(2)", "Orange flag", show=False),
         Binding("ctrl+3", "flag(3)", "Green flag", show=False),
@@ -295,6 +296,23 @@ class BrowserScreen(Screen):
             self.action_focus_table()
         else:
             self.app.pop_screen()
+
+    def action_filters(self) -> None:
+        from quizapp.store.browse import Browse
+        from quizapp.tui.screens.browser_filters import FilterScreen
+
+        box = self.query_one("#browser-search", Input)
+        try:
+            topics, tags = self.app.store.topics(), Browse(self.app.store).tags()
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", markup=False)
+            return
+
+        def apply(text: str | None) -> None:
+            if text is not None:
+                box.value = text  # Input.Changed runs the search
+
+        self.app.push_screen(FilterScreen(parse_search(box.value).filter, topics, tags), apply)
 
     def action_cycle_sort(self) -> None:
         keys = list(SORT_KEYS)
