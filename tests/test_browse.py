@@ -226,3 +226,11 @@ def test_actions_touch_only_the_schedule_not_the_log(store, deck_dir, clock):
     assert store.reviews_for("tensor") == before
     card = store.card("tensor")
     assert (card["suspended"], card["flag"]) == (1, 1) and card["buried_until"]
+
+
+def test_a_long_listing_is_cut_and_says_how_many_match(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    cut = model.listing(store, Scheduler(), CardFilter(), clock(), limit=2)
+    assert [row.id for row in cut.rows] == ["tensor", "mean"] and cut.total == 3 and cut.cut
+    whole = model.listing(store, Scheduler(), CardFilter(sort="recall"), clock(), limit=3)
+    assert len(whole.rows) == 3 and not whole.cut

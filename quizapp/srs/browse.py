@@ -118,11 +118,25 @@ class BrowserRow:
         return self.question.splitlines()[0] if self.question else ""
 
 
-def browse(store: Store, scheduler: Scheduler, query: CardFilter, now: datetime) -> list[BrowserRow]:
+@dataclass(frozen=True)
+class Listing:
+    """The rows to show, and how many cards match in all (more than the rows when cut off)."""
+
+    rows: list[BrowserRow]
+    total: int
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def browse(store: Store, scheduler: Scheduler, query: CardFilter, now: datetime,
+           limit: int | None = None) -> list[BrowserRow]:
     """The cards the browser shows for a filter, sorted (recall, which SQL cannot compute, sorted here)."""
     by_recall = query.sort == "recall"
     sql_query = replace(query, sort="rank", descending=False) if by_recall else query
-    rows = Browse(store).search(sql_query, to_iso(now), to_iso(study_day_end(now)))
+    rows = Browse(store).search(sql_query, to_iso(now), to_iso(study_day_end(now)),
+                                limit=None if by_recall else limit)
     out = []
     for r in rows:
         seen = r["reps"] > 0
@@ -134,8 +148,17 @@ def browse(store: Store, scheduler: Scheduler, query: CardFilter, now: datetime)
     if by_recall:
         known = sorted((row for row in out if row.recall is not None), key=lambda row: row.recall or 0.0,
                        reverse=query.descending)
-        out = known + [row for row in out if row.recall is None]
+        out = (known + [row for row in out if row.recall is None])[:limit]
     return out
+
+
+def listing(store: Store, scheduler: Scheduler, query: CardFilter, now: datetime, limit: int) -> Listing:
+    """At most `limit` rows (a screen need not build ten thousand), and the full count when cut off."""
+    rows = browse(store, scheduler, query, now, limit)
+    total = len(rows)
+    if total >= limit:
+        total = Browse(store).count(query, to_iso(now), to_iso(study_day_end(now)))
+    return Listing(rows, total)
 
 
 # -- actions (the store does the writing; this decides the times) ----------------------------

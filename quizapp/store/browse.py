@@ -72,12 +72,36 @@ class Browse:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def search(self, query: CardFilter, now: str, day_end: str) -> list[dict[str, Any]]:
-        """Every card (not retired) that passes the filter, in the asked order.
+    def search(self, query: CardFilter, now: str, day_end: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The cards (not retired) that pass the filter, in the asked order; the first `limit` of them.
 
-        Each row: id, question, topic, tags (list), demo, source, status, due, interval_days,
-        stability, last_review, reps, lapses, flag, score (bm25, lower is better; None without text).
+        Each row: id, question, topic, tags (list), demo, source, status, state, step, due,
+        interval_days, stability, difficulty, last_review, reps, lapses, flag, score (bm25,
+        lower is better; None without text).
         """
+        body, params, match = self._body(query, now, day_end)
+        sort = query.sort if query.sort in SORTS else "rank"
+        if sort == "rank" and match is None:
+            sort = "deck"
+        direction = "DESC" if query.descending else "ASC"
+        order = ", ".join(f"{part} {direction} NULLS LAST" for part in SORTS[sort].split(", "))
+        rows = self.store._rows(
+            f"SELECT c.id, c.question, c.topic, c.tags, c.demo, c.source, {_STATUS} AS status, s.state, s.step, s.due, "
+            f"{_INTERVAL} AS interval_days, s.stability, s.difficulty, s.last_review, s.reps, s.lapses, s.flag, "
+            f"{'m.score' if match else 'NULL'} AS score {body} ORDER BY {order}, c.origin, c.position "
+            f"LIMIT {-1 if limit is None else int(limit)}", params)
+        for row in rows:
+            row["tags"] = json.loads(row["tags"])
+        return rows
+
+    def count(self, query: CardFilter, now: str, day_end: str) -> int:
+        """How many cards pass the filter (when `search` was cut off by its limit)."""
+        body, params, _ = self._body(query, now, day_end)
+        return int(self.store._value(f"SELECT count(*) {body}", params))
+
+    @staticmethod
+    def _body(query: CardFilter, now: str, day_end: str) -> tuple[str, dict[str, Any], str | None]:
+        """FROM ... WHERE ... for a filter, its parameters, and the FTS5 expression (None: no words)."""
         params: dict[str, Any] = {"now": now, "day_end": day_end}
         match = match_expression(query.text)
         join = ""
@@ -111,20 +135,8 @@ class Browse:
             where.append("c.demo IS NOT NULL AND c.demo != ''")
         if query.never_seen:
             where.append("NOT EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id)")
-        sort = query.sort if query.sort in SORTS else "rank"
-        if sort == "rank" and match is None:
-            sort = "deck"
-        direction = "DESC" if query.descending else "ASC"
-        order = ", ".join(f"{part} {direction} NULLS LAST" for part in SORTS[sort].split(", "))
-        rows = self.store._rows(
-            f"SELECT c.id, c.question, c.topic, c.tags, c.demo, c.source, {_STATUS} AS status, s.state, s.step, s.due, "
-            f"{_INTERVAL} AS interval_days, s.stability, s.difficulty, s.last_review, s.reps, s.lapses, s.flag, "
-            f"{'m.score' if match else 'NULL'} AS score "
-            f"FROM cards c JOIN schedule s ON s.card_id = c.id {join}"
-            f"WHERE {' AND '.join(where)} ORDER BY {order}, c.origin, c.position", params)
-        for row in rows:
-            row["tags"] = json.loads(row["tags"])
-        return rows
+        body = f"FROM cards c JOIN schedule s ON s.card_id = c.id {join}WHERE {' AND '.join(where)}"
+        return body, params, match
 
     def tags(self) -> list[str]:
         """Every tag in use, for the filter menu."""

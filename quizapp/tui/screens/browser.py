@@ -26,7 +26,9 @@ from quizapp.store import StoreError
 from quizapp.timeutil import utcnow
 from quizapp.tui.app import DeckChanged
 
-SEARCH_DELAY = 0.02  # seconds of quiet after a key before searching (keys typed faster are batched)
+MAX_ROWS = 1000  # listed at most; the status line says how many more match
+FIRST_ROWS = 40  # added at once (a screenful and more); the rest right after the first paint
+SEARCH_DELAY = 0.01  # seconds of quiet after a key before searching (keys typed faster are batched)
 FLAG_STYLES = {1: "bold red", 2: "bold dark_orange", 3: "bold green", 4: "bold blue"}
 STATE_LABELS = {"new": ("new", "blue"), "learning": ("learn", "red"), "review": ("review", "green"),
                 "relearning": ("relearn", "red"), "suspended": ("susp.", "yellow"), "buried": ("buried", "dim")}
@@ -148,8 +150,10 @@ class BrowserScreen(Screen):
         self.sort = "rank"
         self.descending = False
         self.problems: tuple[str, ...] = ()
+        self.total = 0  # cards matching, listed or not
         self._timer: Timer | None = None
         self._layout: list[tuple[Column, int]] = []
+        self._generation = 0  # bumped by every new listing: rows still to add for an older one are dropped
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -205,11 +209,12 @@ class BrowserScreen(Screen):
         self.problems = search.problems
         query = replace(search.filter, sort=self.sort, descending=self.descending)
         try:
-            rows = model.browse(self.app.store, self.app.scheduler, query, utcnow())
+            found = model.listing(self.app.store, self.app.scheduler, query, utcnow(), MAX_ROWS)
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error", markup=False)
             return
-        self._show(rows)
+        self.total = found.total
+        self._show(found.rows)
 
     def _show(self, rows: list[BrowserRow]) -> None:
         table = self.table
@@ -228,11 +233,24 @@ class BrowserScreen(Screen):
             for column, _ in layout:  # the sort arrow moves with the sort
                 table.columns[column.key].label = Text(column.label + self._arrow(column.key))
         now = utcnow()
-        for row in rows:
+        self._generation += 1
+        for row in rows[:FIRST_ROWS]:
+            table.add_row(*self._cells(row, now), key=row.id)
+        if len(rows) > FIRST_ROWS:
+            self.call_after_refresh(self._add_rest, self._generation, rows[FIRST_ROWS:], now, current)
+        elif current in self.by_id:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+        self._show_status()
+
+    def _add_rest(self, generation: int, rest: list[BrowserRow], now: datetime, current: str | None) -> None:
+        """The rows below the first screenful, added once it is on screen (unless a newer search came)."""
+        if generation != self._generation:
+            return
+        table = self.table
+        for row in rest:
             table.add_row(*self._cells(row, now), key=row.id)
         if current in self.by_id:
             table.move_cursor(row=table.get_row_index(current), animate=False)
-        self._show_status()
 
     def _cells(self, row: BrowserRow, now: datetime) -> list[Text]:
         selected = row.id in self.selected
@@ -244,6 +262,8 @@ class BrowserScreen(Screen):
     def _show_status(self) -> None:
         count = len(self.rows)
         text = Text(f"{count} card{'s' * (count != 1)}")
+        if self.total > count:
+            text = Text(f"first {count} of {self.total} cards (refine the search)")
         text.append(f" · sorted by {'relevance' if self.sort == 'rank' else self.sort}"
                     f"{' (reversed)' if self.descending else ''}", style="dim")
         chosen = len(self.selected & set(self.by_id))
