@@ -311,3 +311,28 @@ async def test_the_filter_menu_works_with_the_mouse_and_writes_the_search_box(db
         await pilot.press("slash", "ctrl+u", *"is:new")
         await pilot.pause(0.1)
         assert listed(screen) == ["tensor", "mean", "relu"]
+
+
+async def test_a_long_listing_comes_in_two_steps_and_the_cursor_stays_on_its_card(db_path, tmp_path):
+    from quizapp.tui.screens.browser import FIRST_ROWS
+
+    deck = tmp_path / "big"
+    deck.mkdir()
+    cards = "\n".join(f"## Question number {i}?\n\n```meta\nid: q{i}\n```\n\n### Answer\n\nAnswer {i}.\n"
+                      for i in range(FIRST_ROWS + 20))
+    (deck / "big.md").write_text(f"---\ntopic: Big\n---\n\n{cards}", encoding="utf-8")
+    app = make_app(db_path, deck)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        await pilot.pause(0.1)
+        assert len(listed(screen)) == FIRST_ROWS + 20
+        assert str(screen.query_one("#browser-status", Static).render()).startswith(f"{FIRST_ROWS + 20} cards")
+        await pilot.press("down")
+        screen.query_one(DataTable).move_cursor(row=FIRST_ROWS + 5)
+        await pilot.press("at")  # suspend q45: the listing is rebuilt, the cursor stays on q45
+        await pilot.pause(0.1)
+        assert app.store.card(f"q{FIRST_ROWS + 5}")["suspended"] == 1
+        assert screen.cursor_id() == f"q{FIRST_ROWS + 5}"
+        await pilot.press("slash", *"answer")  # a new search: the best match on top
+        await pilot.pause(0.1)
+        assert screen.query_one(DataTable).cursor_row == 0

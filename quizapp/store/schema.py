@@ -128,6 +128,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE TRIGGER cards_fts_insert AFTER INSERT ON cards BEGIN
         INSERT OR IGNORE INTO card_keys (card_id) VALUES (new.id);
+        DELETE FROM cards_fts WHERE rowid = (SELECT rowid FROM card_keys WHERE card_id = new.id);
         INSERT INTO cards_fts (rowid, question, answer, tags)
         VALUES ((SELECT rowid FROM card_keys WHERE card_id = new.id), new.question, new.answer,
                 (SELECT group_concat(value, ' ') FROM json_each(new.tags)));

@@ -137,12 +137,11 @@ class QuizApp(App[int]):
             self.notify(f"could not start the editor {argv[0]}: {exc.strerror or exc}", title="Edit",
                         severity="error", markup=False)
             return None
-        watched = self.watcher is not None and path.resolve() in {p.resolve() for p in self.watcher.seen}
-        if watched:
-            return self.check_deck()
         if _stat(path) == stamp:
             self.notify(f"{path.name} was not changed.", title="Edit", markup=False)
             return None
+        if self.watcher is not None and path.resolve() in {p.resolve() for p in self.watcher.seen}:
+            return self.check_deck()
         root = root_of(card.get("origin") or "")
         if root is None:
             self.notify(f"{path.name} changed, but the card's deck folder is unknown; run `quizapp import`.",

@@ -47,6 +47,10 @@ class HomeScreen(Screen):
         if self.app.screen is self:
             self.action_refresh()
 
+    def on_deck_changed(self, message) -> None:
+        """Cards were added or removed by an edit: the counts change."""
+        self.action_refresh()
+
     def action_refresh(self) -> None:
         table = self.query_one(DataTable)
         now = utcnow()

@@ -79,6 +79,8 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Review" + (f" · {visible_controls(self.session.topic)}" if self.session.topic else "")
+        if self.session.card_ids is not None:
+            self.title = f"Review · {len(self.session.card_ids)} chosen cards"
         self.watch(self.query_one("#card-scroll"), "scroll_y", self._more_if_near_the_end, init=False)
         self.show_next()
 
