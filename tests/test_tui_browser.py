@@ -336,3 +336,24 @@ async def test_a_long_listing_comes_in_two_steps_and_the_cursor_stays_on_its_car
         await pilot.press("slash", *"answer")  # a new search: the best match on top
         await pilot.pause(0.1)
         assert screen.query_one(DataTable).cursor_row == 0
+
+
+async def test_b_works_from_the_review_screen_and_escape_comes_back_to_the_card(db_path, deck_dir):
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        review = app.screen
+        await pilot.press("b")
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        await pilot.press(*"tensor", "enter", "at")  # suspend the card that is on the review screen
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is review
+        await pilot.press("space", "3")  # the card on screen can still be rated...
+        await pilot.pause()
+        assert review.card["id"] == "mean"  # ...and the suspended one does not come back
+        assert "2 left" in str(review.query_one("#progress-text", Static).render())
