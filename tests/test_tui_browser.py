@@ -134,6 +134,8 @@ async def test_select_suspend_flag_bury_and_forget_from_the_browser(db_path, dec
         await pilot.press("ctrl+2")
         await pilot.pause()
         assert [app.store.card(i)["flag"] for i in ("tensor", "mean", "relu")] == [2, 2, 0]
+        await pilot.press("F")  # cycles the selected cards' flag: orange -> green
+        assert [app.store.card(i)["flag"] for i in ("tensor", "mean")] == [3, 3]
         await pilot.press("a")  # select all three
         await pilot.press("minus")
         await pilot.pause()
@@ -190,6 +192,10 @@ async def test_suspend_in_review_removes_the_card_from_the_session_count(db_path
         assert app.store.card("relu")["flag"] == 3
         assert "green" in str(review.query_one("#card-meta", Static).render())
         await pilot.press("ctrl+3")  # the same colour again clears it
+        assert app.store.card("relu")["flag"] == 0
+        await pilot.press("f", "f")  # cycling works where the terminal never sends ctrl+digit
+        assert app.store.card("relu")["flag"] == 2
+        await pilot.press("f", "f", "f")
         assert app.store.card("relu")["flag"] == 0
         await pilot.press("space", "3")
         await pilot.pause()

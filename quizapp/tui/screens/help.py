@@ -22,7 +22,7 @@ HELP = """\
 | Review | d | run the card's live demo (cards that have one) |
 | Review | i | the card's history: every review, stability, recall, demo runs |
 | Review | @ / - | suspend the card (out of every queue) / bury it until tomorrow |
-| Review | ctrl+1..4 | flag red, orange, green, blue (again: unflag; ctrl+0 clears) |
+| Review | ctrl+1..4, f | flag red, orange, green, blue (again: unflag; ctrl+0 clears) / cycle the colour; many terminals never send ctrl+digit (kitty, WezTerm, foot, Ghostty do): f always works |
 | Review, Browse, Info | e | edit the card in $VISUAL / $EDITOR at its line; re-synced on return |
 | Anywhere | b | browse every card: search as you type, filter, sort, act |
 | Browse | / ↓ Esc | to the search box / to the list / back |
@@ -30,7 +30,7 @@ HELP = """\
 | Browse | f | the filters as a menu (mouse-friendly) |
 | Browse | space / a | select the card / select all listed (again: none) |
 | Browse | @ - x | suspend or restore / bury or unbury / forget (new again; history kept) |
-| Browse | ctrl+1..4, F | flag / cycle the flag colour |
+| Browse | ctrl+1..4, F | flag / cycle the flag colour (F works in every terminal) |
 | Browse | s | study the selected cards (none selected: every card listed) now |
 | Browse | Enter, i / o, O | card info / sort by the next column, reverse (or click a header) |
 | Statistics | i / Enter | the history of the highlighted hardest card |

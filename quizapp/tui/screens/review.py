@@ -47,6 +47,7 @@ class ReviewScreen(Screen):
         Binding("ctrl+3", "flag(3)", "Green flag", show=False),
         Binding("ctrl+4", "flag(4)", "Blue flag", show=False),
         Binding("ctrl+0", "flag(0)", "No flag", show=False),
+        Binding("f", "cycle_flag", "Flag", show=False),  # for terminals that never send ctrl+digit
         Binding("escape", "end_session", "End session"),
     ]
 
@@ -265,6 +266,11 @@ class ReviewScreen(Screen):
             return
         self.card["flag"] = colour
         self.show_meta(self.card)
+
+    def action_cycle_flag(self) -> None:
+        """`f`: no flag -> red -> orange -> green -> blue -> no flag."""
+        if self.card is not None:
+            self.action_flag(((self.card.get("flag") or 0) + 1) % 5)
 
     def action_edit(self) -> None:
         """`e`: the card in $EDITOR; the re-synced card comes back through on_deck_changed."""
