@@ -46,7 +46,11 @@ def sync_path(store: Store, path: Path) -> SyncResult:
     """Parse `path` and sync it. With parse errors nothing is retired: a broken file hides no history.
 
     A deck whose files are exactly as at the last clean sync is not parsed again (start-up speed).
+    The path is resolved first: the same folder named relatively or absolutely is one deck, with
+    one origin and the same card sources. A card whose id belongs to another deck's card is not
+    imported: it is reported as an error naming both places.
     """
+    path = path.resolve()
     origin = origin_of(path)
     files, problems = deck_files([path])
     stamp = None if problems else _stamp(files)
@@ -54,7 +58,9 @@ def sync_path(store: Store, path: Path) -> SyncResult:
     if stamp is not None and store.setting(key) == stamp:
         return SyncResult(Deck(files=files), SyncSummary(), origin, unchanged_files=True)
     deck = load_deck([path], known_demos=known_demo_names())
-    summary = store.sync(deck.cards, origin, to_iso(utcnow()), retire=not deck.errors)
-    if stamp is not None and not deck.errors:
-        store.set_setting(key, stamp)
+    clean = stamp is not None and not deck.errors
+    summary = store.sync(deck.cards, origin, to_iso(utcnow()), retire=not deck.errors,
+                         stamp=(key, stamp) if clean else None)
+    if summary.conflicts:
+        deck.problems.extend(summary.conflicts)
     return SyncResult(deck, summary, origin)

@@ -11,16 +11,25 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from quizapp.content.model import Card
+from quizapp.content.model import Card, Problem
 from quizapp.store.schema import LATEST, MIGRATIONS
 
 
 class StoreError(Exception):
     """A database problem, worded for the user (names the file and the cause)."""
+
+
+class StaleState(StoreError):
+    """The card's schedule is no longer the one the caller saw: another window (or process)
+    rated it, or undid a rating, in between. Nothing was written; reload the card."""
+
+    def __init__(self, card_id: str, message: str) -> None:
+        super().__init__(message)
+        self.card_id = card_id
 
 
 @dataclass
@@ -29,6 +38,7 @@ class SyncSummary:
     updated: int = 0
     retired: int = 0
     restored: int = 0
+    conflicts: list[Problem] = field(default_factory=list)  # ids that belong to a card of another origin
 
     @property
     def changed(self) -> bool:
@@ -121,12 +131,31 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; a lock or I/O failure becomes a StoreError and nothing is half-written."""
+        """One atomic write, holding the write lock from its first statement (BEGIN IMMEDIATE), so
+        what it reads cannot change under it before it writes (two windows on one database).
+
+        Any exception (a lock, I/O, KeyboardInterrupt, StaleState) rolls everything back: nothing
+        is half-written. sqlite3 errors become a StoreError.
+        """
+        conn = self.conn
         try:
-            with self.conn:
-                yield self.conn
+            conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise _translate_error(self.path, exc) from None
+        try:
+            yield conn
+            conn.commit()
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise _translate_error(self.path, exc) from None
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file (SQLite's PRAGMA data_version):
+        a cheap poll that tells a window its counts may be out of date."""
+        return int(self._value("PRAGMA data_version"))
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         try:
@@ -145,54 +174,75 @@ class Store:
 
     # -- content sync ----------------------------------------------------------------
 
-    def sync(self, cards: Sequence[Card], origin: str, now: str, retire: bool = True) -> SyncSummary:
-        """Make the database match `cards` from one origin (a deck folder).
+    def sync(self, cards: Sequence[Card], origin: str, now: str, retire: bool = True,
+             stamp: tuple[str, str] | None = None) -> SyncSummary:
+        """Make the database match `cards` from one origin (a deck folder), in ONE transaction.
 
-        New ids are added, changed cards updated in place (history kept), ids of
-        this origin that vanished are retired (hidden, history kept) and come back
-        if they return. Unchanged content writes nothing.
+        New ids are added, changed cards updated in place (history kept), ids of this
+        origin that vanished are retired (hidden, history kept) and come back if they
+        return. Unchanged content writes nothing. An id that already belongs to a card
+        of another origin is not touched: it is reported in `conflicts` (naming both
+        places) and, like a parse error, stops retiring. The deck's fingerprint (and
+        `stamp`, a setting (key, value) the caller wants saved with it) is written last,
+        inside the same transaction: a sync killed at any point leaves the database as
+        it was, and the next sync does all of it.
         """
         summary = SyncSummary()
         fingerprint = _fingerprint(cards, retire)
         key = f"synced:{origin}"
         if self.setting(key) == fingerprint:
+            if stamp is not None and self.setting(stamp[0]) != stamp[1]:
+                self.set_setting(*stamp)
             return summary  # this exact deck was synced last time: nothing can differ
-        existing = {row["id"]: row for row in self._rows(
-            "SELECT id, content_hash, retired, origin, position, source FROM cards")}
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for position, card in enumerate(cards):
-            seen.add(card.id)
-            row = _card_row(card, origin, position, now)
-            old = existing.get(card.id)
-            if old is None:
-                inserts.append(row)
-                summary.added += 1
-                continue
-            same = (old["content_hash"] == row["content_hash"] and not old["retired"]
-                    and old["origin"] == origin)
-            if same and old["position"] == position and old["source"] == row["source"]:
-                continue
-            del row["added_at"]
-            updates.append(row)
-            if old["retired"]:
-                summary.restored += 1
-            elif not same:
-                summary.updated += 1
-        to_retire = [cid for cid, old in existing.items()
-                     if retire and old["origin"] == origin and not old["retired"] and cid not in seen]
-        summary.retired = len(to_retire)
-        with self._transaction():
-            self.db["settings"].upsert({"key": key, "value": fingerprint}, pk="key")
+        with self._transaction() as conn:
+            existing = {row[0]: row for row in conn.execute(
+                "SELECT id, content_hash, retired, origin, position, source FROM cards")}
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            seen: set[str] = set()
+            for position, card in enumerate(cards):
+                seen.add(card.id)
+                row = _card_row(card, origin, position, now)
+                old = existing.get(card.id)
+                if old is None:
+                    inserts.append(row)
+                    summary.added += 1
+                    continue
+                old_hash, old_retired, old_origin, old_position, old_source = old[1:]
+                if old_origin != origin:
+                    summary.conflicts.append(Problem(
+                        card.path, card.line,
+                        f"card id {card.id!r} already belongs to the card at {old_source} (deck "
+                        f"{old_origin}); this card was not imported. Give it another id."))
+                    continue
+                same = old_hash == row["content_hash"] and not old_retired
+                if same and old_position == position and old_source == row["source"]:
+                    continue
+                updates.append(row)
+                if old_retired:
+                    summary.restored += 1
+                elif not same:
+                    summary.updated += 1
+            retire = retire and not summary.conflicts
+            to_retire = [(now, cid) for cid, old in existing.items()
+                         if retire and old[3] == origin and not old[2] and cid not in seen]
+            summary.retired = len(to_retire)
             if inserts:
-                self.db["cards"].insert_all(inserts)
-                self.db["schedule"].insert_all(
-                    {"card_id": row["id"], "due": now, **NEW_STATE} for row in inserts)
-            for row in updates:
-                self.db["cards"].update(row["id"], {k: v for k, v in row.items() if k != "id"})
-            for cid in to_retire:
-                self.db["cards"].update(cid, {"retired": 1, "updated_at": now})
+                conn.executemany(
+                    f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join(':' + c for c in CARD_COLUMNS)})",
+                    inserts)
+                conn.executemany("INSERT INTO schedule (card_id, state, step, due, reps, lapses) "
+                                 "VALUES (?, 1, 0, ?, 0, 0)", [(row["id"], now) for row in inserts])
+            if updates:
+                columns = [c for c in CARD_COLUMNS if c not in ("id", "added_at")]
+                conn.executemany(
+                    f"UPDATE cards SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id", updates)
+            if to_retire:
+                conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", to_retire)
+            if not summary.conflicts:  # last: a deck with conflicts is looked at again next time
+                settings = [(key, fingerprint)] + ([stamp] if stamp is not None else [])
+                conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", settings)
         return summary
 
     # -- cards and counts ------------------------------------------------------------
@@ -268,33 +318,54 @@ class Store:
 
     def record_review(self, card_id: str, rating: int, reviewed_at: str, duration_ms: int | None,
                       kind: int, before: dict[str, Any], after: dict[str, Any]) -> int:
-        """Append one review and move the card's state, atomically. Returns the review id."""
+        """Append one review and move the card from `before` to `after`, atomically. Returns the review id.
+
+        Recorded only if the card's schedule is still exactly `before` (checked inside the write
+        transaction): otherwise StaleState and nothing is written, so two windows never both
+        record a rating from the same state.
+        """
         with self._transaction() as conn:
+            if not self._move_state(conn, card_id, before, after):
+                raise StaleState(card_id, f"card {card_id} was just reviewed elsewhere (another window "
+                                          "or process); your rating was not recorded")
             cursor = conn.execute(
                 "INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, kind, state_before, state_after) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (card_id, rating, reviewed_at, duration_ms, kind, json.dumps(before), json.dumps(after)))
-            self._write_state(conn, card_id, after)
             return int(cursor.lastrowid)
 
     def undo_review(self, review_id: int) -> dict[str, Any]:
-        """Remove one review and put its card back in the state it had before it."""
+        """Remove one review and put its card back in the state it had before it.
+
+        Only if the card is still in the state that review produced: after a later review
+        (say, from another window) undoing would contradict the log, so StaleState instead.
+        """
         with self._transaction() as conn:
-            row = conn.execute("SELECT card_id, state_before FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            row = conn.execute("SELECT card_id, state_before, state_after FROM reviews WHERE id = ?",
+                               (review_id,)).fetchone()
             if row is None:
                 raise StoreError(f"review {review_id} is not in the database {self.path}")
-            before = json.loads(row[1])
-            self._write_state(conn, row[0], before)
+            before, after = json.loads(row[1]), json.loads(row[2])
+            if not self._move_state(conn, row[0], after, before):
+                raise StaleState(row[0], f"card {row[0]} was reviewed again elsewhere since; "
+                                         "the rating cannot be undone")
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return before
 
     @staticmethod
-    def _write_state(conn: sqlite3.Connection, card_id: str, state: dict[str, Any]) -> None:
-        conn.execute(
-            "UPDATE schedule SET state = :state, step = :step, stability = :stability, difficulty = :difficulty, "
-            "due = :due, last_review = :last_review, reps = :reps, lapses = :lapses WHERE card_id = :card_id",
-            {**{k: state.get(k) for k in ("state", "step", "stability", "difficulty", "due", "last_review")},
-             "reps": state.get("reps", 0), "lapses": state.get("lapses", 0), "card_id": card_id})
+    def _move_state(conn: sqlite3.Connection, card_id: str, expected: dict[str, Any],
+                    state: dict[str, Any]) -> bool:
+        """Set a card's schedule to `state` if it is exactly `expected` now; False (nothing written) if not."""
+        params = {k: state.get(k) for k in STATE_COLUMNS}
+        params.update({"old_" + k: expected.get(k) for k in STATE_COLUMNS})
+        for prefix in ("", "old_"):
+            params[prefix + "reps"] = params[prefix + "reps"] or 0
+            params[prefix + "lapses"] = params[prefix + "lapses"] or 0
+        cursor = conn.execute(
+            f"UPDATE schedule SET {', '.join(f'{k} = :{k}' for k in STATE_COLUMNS)} "
+            f"WHERE card_id = :card_id AND {' AND '.join(f'{k} IS :old_{k}' for k in STATE_COLUMNS)}",
+            {**params, "card_id": card_id})
+        return cursor.rowcount == 1
 
     def reviews_for(self, card_id: str) -> list[dict[str, Any]]:
         rows = self._rows("SELECT * FROM reviews WHERE card_id = ? ORDER BY reviewed_at, id", (card_id,))
@@ -340,8 +411,9 @@ class Store:
         return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        with self._transaction():
-            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+        with self._transaction() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 def _fingerprint(cards: Sequence[Card], retire: bool) -> str:
@@ -352,6 +424,18 @@ def _fingerprint(cards: Sequence[Card], retire: bool) -> str:
     for card in cards:
         digest.update(f"{card.id}\0{card.content_hash()}\0{card.path}:{card.line}\n".encode())
     return digest.hexdigest()
+
+
+STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
+                "source", "position", "content_hash", "retired", "added_at", "updated_at")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    try:
+        conn.rollback()
+    except sqlite3.Error:
+        pass  # the connection is gone; SQLite rolls the journal back when the file is next opened
 
 
 def _card_row(card: Card, origin: str, position: int, now: str) -> dict[str, Any]:
