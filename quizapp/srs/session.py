@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from quizapp.srs.scheduler import AGAIN, Scheduler, kind_of
-from quizapp.store import Store
+from quizapp.store import StaleState, Store
 from quizapp.timeutil import from_iso, study_day_end, study_day_start, to_iso, utcnow
 
 
@@ -78,7 +78,11 @@ class Session:
         return self.scheduler.preview(card["id"], _state_of(card), self.clock())
 
     def rate(self, card: dict[str, Any], rating: int, duration_ms: int) -> Rated:
-        """Schedule and store one rating (one transaction); returns what undo needs."""
+        """Schedule and store one rating (one transaction); returns what undo needs.
+
+        StaleState if the card was rated elsewhere since it was read: nothing is recorded,
+        and the caller shows `next_card()` again (which reads the card afresh).
+        """
         now = self.clock()
         before = _state_of(card)
         after = self.scheduler.review(card["id"], before, rating, now)
@@ -89,11 +93,19 @@ class Session:
         return rated
 
     def undo(self) -> dict[str, Any] | None:
-        """Take back this session's last rating; returns that card, restored, to show again."""
+        """Take back this session's last rating; returns that card, restored, to show again.
+
+        StaleState if the card was reviewed elsewhere after that rating: the rating stays (it
+        is part of the card's history now) and leaves this session's undo list.
+        """
         if not self.history:
             return None
         last = self.history[-1]
-        self.store.undo_review(last.review_id)
+        try:
+            self.store.undo_review(last.review_id)
+        except StaleState:
+            self.history.pop()
+            raise
         self.history.pop()
         return self.store.card(last.card_id)
 
