@@ -55,24 +55,28 @@ class Session:
         now = self.clock()
         new_left, reviews_left = self.limits_left(now)
         store = self.store
-        card_id = store.next_learning(to_iso(now), self.topic)
+        at = to_iso(now)
+        card_id = store.next_learning(at, self.topic, now=at)
         if card_id is None and reviews_left > 0:
-            card_id = store.next_review(to_iso(study_day_end(now)), self.topic)
+            card_id = store.next_review(to_iso(study_day_end(now)), self.topic, now=at)
         if card_id is None and new_left > 0:
-            card_id = store.next_new(self.topic)
+            card_id = store.next_new(self.topic, now=at)
         if card_id is None:
             ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
-            card_id = store.next_learning(to_iso(ahead), self.topic)
+            card_id = store.next_learning(to_iso(ahead), self.topic, now=at)
         return store.card(card_id) if card_id else None
 
     def remaining(self) -> int:
-        """Cards still to see today in this session's scope (limits applied)."""
+        """Cards still to see today in this session's scope (limits applied).
+
+        Runs after every rating, so it reads only what is due: indexed counts capped by the
+        day's limits (`Store.queue_counts`), never the whole deck.
+        """
         now = self.clock()
         new_left, reviews_left = self.limits_left(now)
-        counts = self.store.topic_counts(to_iso(now), to_iso(study_day_end(now)))
-        rows = [r for r in counts if self.topic is None or r["topic"] == self.topic]
-        return (sum(r["learning"] for r in rows) + min(reviews_left, sum(r["due"] for r in rows))
-                + min(new_left, sum(r["new"] for r in rows)))
+        counts = self.store.queue_counts(to_iso(now), to_iso(study_day_end(now)), self.topic,
+                                         new_cap=new_left, review_cap=reviews_left)
+        return counts["learning"] + counts["review"] + counts["new"]
 
     def previews(self, card: dict[str, Any]) -> dict[int, dict[str, Any]]:
         return self.scheduler.preview(card["id"], _state_of(card), self.clock())
