@@ -72,9 +72,12 @@ def _content_path(args: argparse.Namespace) -> Path:
 
 
 def _open_store(args: argparse.Namespace):
+    """The database; a migration that converts data (minutes for millions of reviews) shows a progress bar."""
+    from quizapp.progress import TerminalProgress
     from quizapp.store import Store
 
-    return Store(_db_path(args))
+    with TerminalProgress() as progress:
+        return Store(_db_path(args), progress=progress)
 
 
 WAIT_FOR_OTHER_WINDOW_S = 120.0  # a first sync of a 100,000-card deck takes seconds; two minutes is plenty
@@ -298,7 +301,11 @@ def cmd_import_history(args: argparse.Namespace) -> int:
         content = _content_path(args)
         if content.exists():
             sync_path(store, content)  # the history's cards must be in the database first, as when studying
-        result = import_history(store, Scheduler(Settings.from_store(store.setting)), text, utcnow())
+        from quizapp.progress import TerminalProgress
+
+        with TerminalProgress() as progress:
+            result = import_history(store, Scheduler(Settings.from_store(store.setting)), text, utcnow(),
+                                    progress=progress)
     except HistoryFileError as exc:
         for line, message in exc.problems[:20]:
             print(f"{args.file}:{line}: error: {message}" if line else f"{args.file}: error: {message}",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.store.review_log import ALL_KINDS, ms_sql, to_ms
 from quizapp.store.store import Store
 
 
@@ -37,16 +38,17 @@ class StatsQueries:
         One query feeds the heatmap, the per-day charts and the streaks.
         """
         counts = ", ".join(
-            f"(SELECT count(*) FROM reviews WHERE kind = {kind} AND reviewed_at >= start AND reviewed_at < end) "
+            f"(SELECT count(*) FROM review_log WHERE kind = {kind} AND at >= start AND at < end) "
             f"AS {name}" for kind, name in enumerate(("new", "learning", "review", "relearning")))
+        first = f"(SELECT min(at) FROM review_log WHERE {ALL_KINDS})"
         return self.store._rows(
             f"""
             WITH RECURSIVE days(day) AS (
-                SELECT date((SELECT min(reviewed_at) FROM reviews), :shift)
+                SELECT date({first} / 1000, 'unixepoch', :shift)
                 UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < :today
             ), bounds AS (
-                SELECT day, strftime('%Y-%m-%dT%H:%M:%fZ', day, :unshift) AS start,
-                       strftime('%Y-%m-%dT%H:%M:%fZ', day, '+1 day', :unshift) AS end
+                SELECT day, {ms_sql("datetime(day, :unshift)")} AS start,
+                       {ms_sql("datetime(day, '+1 day', :unshift)")} AS end
                 FROM days WHERE day IS NOT NULL
             )
             SELECT day, {counts} FROM bounds ORDER BY day
@@ -56,9 +58,9 @@ class StatsQueries:
     def between(self, start: str, end: str) -> dict[str, int]:
         """Reviews, distinct cards, milliseconds spent and Again ratings in [start, end)."""
         row = self.store._rows(
-            "SELECT count(*) AS reviews, count(DISTINCT card_id) AS cards, "
-            "coalesce(sum(duration_ms), 0) AS ms, coalesce(sum(rating = 1), 0) AS again "
-            "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?", (start, end))[0]
+            f"SELECT count(*) AS reviews, count(DISTINCT card_id) AS cards, "
+            f"coalesce(sum(duration_ms), 0) AS ms, coalesce(sum(rating = 1), 0) AS again "
+            f"FROM review_log WHERE {ALL_KINDS} AND at >= ? AND at < ?", (to_ms(start), to_ms(end)))[0]
         return {k: int(v) for k, v in row.items()}
 
     def retention(self, start: str, end: str, shift_minutes: int, mature_days: float) -> dict[str, int]:
@@ -73,16 +75,15 @@ class StatsQueries:
         row = self.store._rows(
             """
             SELECT count(*) AS total, coalesce(sum(rating > 1), 0) AS passed,
-                   coalesce(sum(interval_days >= :mature), 0) AS mature_total,
-                   coalesce(sum(interval_days >= :mature AND rating > 1), 0) AS mature_passed
-            FROM reviews
-            WHERE kind = 2 AND reviewed_at >= :start AND reviewed_at < :end
-              AND (elapsed_days IS NULL OR elapsed_days >= 1 OR elapsed_days * 86400000 >
-                   ((substr(reviewed_at, 12, 2) * 3600000 + substr(reviewed_at, 15, 2) * 60000
-                     + substr(reviewed_at, 18, 2) * 1000 + substr(reviewed_at, 21, 3) + :shift_ms)
-                    % 86400000 + 86400000) % 86400000)
+                   coalesce(sum(interval_ms >= :mature), 0) AS mature_total,
+                   coalesce(sum(interval_ms >= :mature AND rating > 1), 0) AS mature_passed
+            FROM review_log
+            WHERE kind = 2 AND at >= :start AND at < :end
+              AND (elapsed_ms IS NULL OR elapsed_ms >= 86400000 OR elapsed_ms >
+                   ((at % 86400000 + :shift_ms) % 86400000 + 86400000) % 86400000)
             """,
-            {"start": start, "end": end, "mature": mature_days, "shift_ms": shift_minutes * 60000})[0]
+            {"start": to_ms(start), "end": to_ms(end), "mature": round(mature_days * 86400000),
+             "shift_ms": shift_minutes * 60000})[0]
         return {k: int(v) for k, v in row.items()}
 
     # -- cards -------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from quizapp.content.model import Card, Problem
-from quizapp.store.schema import LATEST, MIGRATIONS
+from quizapp.store.review_log import (ALL_KINDS, Progress, ReviewLog, after_values, review_dict, state_from_values,
+                                      state_values, to_ms)
+from quizapp.store.schema import CONVERTS_DATA, LATEST, MIGRATIONS
 
 
 class StoreError(Exception):
@@ -56,9 +58,12 @@ NEW_STATE = {"state": 1, "step": 0, "stability": None, "difficulty": None, "last
 class Store:
     """One quizapp database file."""
 
-    def __init__(self, path: Path | str, timeout: float = 2.0) -> None:
+    def __init__(self, path: Path | str, timeout: float = 2.0, progress: Progress | None = None) -> None:
+        """`progress(what, done, total)` hears about long work on opening (a migration that
+        converts the review log; the backup made before it)."""
         self.path = Path(path).expanduser()
         self._timeout = timeout
+        self._progress = progress
         self.conn = self._connect()
         self._db = None
 
@@ -117,10 +122,59 @@ class Store:
     def _has_any_table(conn: sqlite3.Connection) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
 
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
+        """Run the pending migrations, each in one transaction with its version bump. Before one that
+        converts data, a backup copy of the file is made (VACUUM INTO); after it, the file is
+        compacted (VACUUM) so the space the old form took goes back to the disk."""
+        pending = range(version + 1, LATEST + 1)
+        converting = version > 0 and any(t in CONVERTS_DATA for t in pending) and self._has_reviews(conn)
+        if converting:
+            self._backup(conn, version)
+        for target in pending:
+            migration = MIGRATIONS[target - 1]
+            if not callable(migration):
+                conn.executescript(f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {target};\nCOMMIT;")
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                migration(conn, self._progress)
+                conn.execute(f"PRAGMA user_version = {target}")
+                conn.commit()
+            except BaseException:
+                _rollback(conn)
+                raise
+        if converting:
+            self._report("compacting the database", 0, 1)
+            conn.execute("VACUUM")
+            self._report("compacting the database", 1, 1)
+
+    def _report(self, what: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(what, done, total)
+
     @staticmethod
-    def _migrate(conn: sqlite3.Connection, version: int) -> None:
-        for target in range(version + 1, LATEST + 1):
-            conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target - 1]}\nPRAGMA user_version = {target};\nCOMMIT;")
+    def _has_reviews(conn: sqlite3.Connection) -> bool:
+        try:
+            return conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
+        """A full copy of the database as it was, next to it, before its data is converted."""
+        target = self.path.with_name(f"{self.path.name}.schema-{version}.bak")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.schema-{version}.{n}.bak")
+        self._report(f"backing up to {target}", 0, 1)
+        try:
+            conn.execute("VACUUM INTO ?", (str(target),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not back up {self.path} to {target} before converting it ({exc}); "
+                             "nothing was changed") from None
+        self._report(f"backing up to {target}", 1, 1)
+        self.backup_path = target
+        return target
 
     @property
     def schema_version(self) -> int:
@@ -332,8 +386,8 @@ class Store:
     def studied_since(self, since: str) -> dict[str, int]:
         """How many new cards were introduced and review cards reviewed since a time."""
         row = self._rows(
-            "SELECT coalesce(sum(kind = 0), 0) AS new, coalesce(sum(kind = 2), 0) AS review, count(*) AS total "
-            "FROM reviews WHERE reviewed_at >= ?", (since,))[0]
+            f"SELECT coalesce(sum(kind = 0), 0) AS new, coalesce(sum(kind = 2), 0) AS review, count(*) AS total "
+            f"FROM review_log WHERE {ALL_KINDS} AND at >= ?", (to_ms(since),))[0]
         return {k: int(v) for k, v in row.items()}
 
     def next_due_after(self, moment: str) -> str | None:
@@ -355,11 +409,8 @@ class Store:
             if not self._move_state(conn, card_id, before, after):
                 raise StaleState(card_id, f"card {card_id} was just reviewed elsewhere (another window "
                                           "or process); your rating was not recorded")
-            cursor = conn.execute(
-                "INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, kind, state_before, state_after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (card_id, rating, reviewed_at, duration_ms, kind, json.dumps(before), json.dumps(after)))
-            return int(cursor.lastrowid)
+            return ReviewLog(conn).append(card_id, rating, to_ms(reviewed_at), duration_ms, kind,
+                                          state_values(before), state_values(after))
 
     def undo_review(self, review_id: int) -> dict[str, Any]:
         """Remove one review and put its card back in the state it had before it.
@@ -368,15 +419,21 @@ class Store:
         (say, from another window) undoing would contradict the log, so StaleState instead.
         """
         with self._transaction() as conn:
-            row = conn.execute("SELECT card_id, state_before, state_after FROM reviews WHERE id = ?",
-                               (review_id,)).fetchone()
+            row = conn.execute("SELECT card_id, at, state, step, stability, difficulty, due, last_review, reps, "
+                               "lapses FROM review_log WHERE id = ?", (review_id,)).fetchone()
             if row is None:
                 raise StoreError(f"review {review_id} is not in the database {self.path}")
-            before, after = json.loads(row[1]), json.loads(row[2])
-            if not self._move_state(conn, row[0], after, before):
-                raise StaleState(row[0], f"card {row[0]} was reviewed again elsewhere since; "
-                                         "the rating cannot be undone")
-            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            card_id, at = row[0], row[1]
+            log = ReviewLog(conn)
+            before_values = log.before_of(review_id, card_id, at)
+            if before_values is None:
+                raise StoreError(f"the state before review {review_id} is not in the database {self.path}")
+            before = state_from_values(before_values)
+            after = state_from_values(after_values(row[2:], at))
+            if not self._move_state(conn, card_id, after, before):
+                raise StaleState(card_id, f"card {card_id} was reviewed again elsewhere since; "
+                                          "the rating cannot be undone")
+            log.delete(review_id)
         return before
 
     @staticmethod
@@ -395,14 +452,14 @@ class Store:
         return cursor.rowcount == 1
 
     def reviews_for(self, card_id: str) -> list[dict[str, Any]]:
-        rows = self._rows("SELECT * FROM reviews WHERE card_id = ? ORDER BY reviewed_at, id", (card_id,))
-        for row in rows:
-            row["state_before"] = json.loads(row["state_before"])
-            row["state_after"] = json.loads(row["state_after"])
-        return rows
+        """A card's reviews, oldest first, each with its states before and after as dicts."""
+        try:
+            return [review_dict(entry) for entry in ReviewLog(self.conn).card_chain(card_id)]
+        except sqlite3.Error as exc:
+            raise _translate_error(self.path, exc) from None
 
     def review_count(self) -> int:
-        return self._value("SELECT count(*) FROM reviews")
+        return self._value("SELECT count(*) FROM review_log")
 
     def schedule_state(self, card_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT state, step, stability, difficulty, due, last_review, reps, lapses "
