@@ -126,11 +126,16 @@ class StatsQueries:
             "FROM cards c JOIN schedule s ON s.card_id = c.id, json_each(c.tags) t WHERE c.retired = 0 "
             "GROUP BY t.value ORDER BY cards DESC, name", {"m": mastered_days})
 
-    def memory_states(self) -> list[dict[str, Any]]:
-        """Topic and FSRS state of every studied card, for the recall probability (maths in srs)."""
+    def recall_sums(self, now: str, factor: float, decay: float) -> list[dict[str, Any]]:
+        """Per topic: the sum and count of FSRS's recall probability now, R = (1 + factor * t / S) ^ decay
+        with t the whole days since the last review (as the `fsrs` package counts them), over every
+        studied card. In SQL: a hundred thousand cards in one pass, not one Python call each."""
+        days = f"max(0, (:now - {ms_sql('s.last_review')}) / 86400000)"
         return self.store._rows(
-            "SELECT c.topic, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses "
-            "FROM cards c JOIN schedule s ON s.card_id = c.id WHERE c.retired = 0 AND s.reps > 0")
+            f"SELECT c.topic AS topic, sum(pow(1 + :factor * {days} / s.stability, :decay)) AS total, "
+            f"count(*) AS cards FROM cards c JOIN schedule s ON s.card_id = c.id "
+            f"WHERE c.retired = 0 AND s.reps > 0 AND s.stability IS NOT NULL AND s.last_review IS NOT NULL "
+            f"GROUP BY c.topic", {"now": to_ms(now), "factor": factor, "decay": decay})
 
     def hardest(self, limit: int) -> list[dict[str, Any]]:
         """Cards with the most lapses (forgotten after being learnt), most first."""
