@@ -9,7 +9,7 @@ A review used to keep both scheduler states as JSON with ISO times (~611 bytes o
   which is derived, not stored; `review_before` keeps it only where it cannot be derived (a card's
   first review, whose "new" state carries the card's due time, or a state changed between two
   reviews by something other than a review);
-- `elapsed_ms` (time since the previous review) and `interval_ms` (the interval the card was on)
+- `elapsed_s` (time since the previous review) and `interval_s` (the interval the card was on)
   are kept for the statistics' covering index, so retention over millions of reviews reads the
   index only.
 
@@ -27,7 +27,7 @@ NO_LAST_REVIEW = -1  # `review_log.last_review` when the state after had none (N
 
 STATE_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 AFTER_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
-LOG_COLUMNS = ("card_id", "rating", "at", "duration_ms", "kind") + AFTER_COLUMNS + ("elapsed_ms", "interval_ms")
+LOG_COLUMNS = ("card_id", "rating", "at", "duration_ms", "kind") + AFTER_COLUMNS + ("elapsed_s", "interval_s")
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -47,8 +47,8 @@ CREATE TABLE review_log (
     last_review INTEGER,
     reps INTEGER NOT NULL,
     lapses INTEGER NOT NULL,
-    elapsed_ms INTEGER,
-    interval_ms INTEGER
+    elapsed_s INTEGER,
+    interval_s INTEGER
 );
 CREATE TABLE review_before (
     review_id INTEGER PRIMARY KEY REFERENCES review_log(id) ON DELETE CASCADE,
@@ -65,7 +65,7 @@ CREATE TABLE review_before (
 
 INDEXES = """
 CREATE INDEX review_log_card ON review_log(card_id, at);
-CREATE INDEX review_log_kind_time ON review_log(kind, at, rating, interval_ms, elapsed_ms);
+CREATE INDEX review_log_kind_time ON review_log(kind, at, rating, interval_s, elapsed_s);
 CREATE VIEW reviews AS
     SELECT id, card_id, rating, strftime('%Y-%m-%dT%H:%M:%fZ', at / 1000.0, 'unixepoch') AS reviewed_at,
            duration_ms, kind
@@ -125,11 +125,12 @@ def after_values(columns: Sequence[Any], at: int) -> tuple:
 
 
 def spans(at: int, before: tuple) -> tuple[int | None, int | None]:
-    """(elapsed_ms, interval_ms) of a review made at `at` from state `before` (None for a new card)."""
+    """(elapsed_s, interval_s) of a review made at `at` from state `before` (None for a new card),
+    whole seconds truncated toward zero (as SQLite's integer division does in the migration)."""
     due, last = before[4], before[5]
     if last is None:
         return None, None
-    return at - last, (None if due is None else due - last)
+    return int((at - last) / 1000), (None if due is None else int((due - last) / 1000))
 
 
 SELECT_LOG = ("SELECT id, card_id, rating, at, duration_ms, kind, state, step, stability, difficulty, due, "
@@ -237,7 +238,7 @@ class ReviewLog:
                 review_id = review["id"]
                 self.conn.execute(
                     "UPDATE review_log SET kind = ?, state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
-                    "last_review = ?, reps = ?, lapses = ?, elapsed_ms = ?, interval_ms = ? WHERE id = ?",
+                    "last_review = ?, reps = ?, lapses = ?, elapsed_s = ?, interval_s = ? WHERE id = ?",
                     (review["kind"],) + after_columns(after, at) + (elapsed, interval, review_id))
             else:
                 cursor = self.conn.execute(
@@ -316,7 +317,7 @@ def convert_log(conn: sqlite3.Connection, progress: Progress | None = None) -> N
     before = state_sql("state_before")
     insert = (f"INSERT INTO review_log (id, {', '.join(LOG_COLUMNS)}) "
               f"SELECT id, card_id, rating, {at}, duration_ms, kind, {', '.join(after)}, "
-              f"{at} - {before[5]}, {before[4]} - {before[5]} "
+              f"({at} - {before[5]}) / 1000, ({before[4]} - {before[5]}) / 1000 "
               f"FROM reviews WHERE id > ? AND id <= ? ORDER BY id")
     done = 0
     report("converting reviews", 0, total)

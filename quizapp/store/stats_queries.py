@@ -75,14 +75,14 @@ class StatsQueries:
         row = self.store._rows(
             """
             SELECT count(*) AS total, coalesce(sum(rating > 1), 0) AS passed,
-                   coalesce(sum(interval_ms >= :mature), 0) AS mature_total,
-                   coalesce(sum(interval_ms >= :mature AND rating > 1), 0) AS mature_passed
+                   coalesce(sum(interval_s >= :mature), 0) AS mature_total,
+                   coalesce(sum(interval_s >= :mature AND rating > 1), 0) AS mature_passed
             FROM review_log
             WHERE kind = 2 AND at >= :start AND at < :end
-              AND (elapsed_ms IS NULL OR elapsed_ms >= 86400000 OR elapsed_ms >
+              AND (elapsed_s IS NULL OR elapsed_s >= 86400 OR elapsed_s * 1000 >
                    ((at % 86400000 + :shift_ms) % 86400000 + 86400000) % 86400000)
             """,
-            {"start": to_ms(start), "end": to_ms(end), "mature": round(mature_days * 86400000),
+            {"start": to_ms(start), "end": to_ms(end), "mature": round(mature_days * 86400),
              "shift_ms": shift_minutes * 60000})[0]
         return {k: int(v) for k, v in row.items()}
 
