@@ -63,6 +63,50 @@ CREATE TABLE review_before (
 );
 """
 
+# Statistics over millions of reviews without reading them: counts per 15-minute bucket of time
+# (every time zone is a whole number of quarter hours from UTC, so any study day is a run of
+# buckets) and kind, kept exact by triggers on every insert, delete and update of the log. For
+# review-state reviews the bucket also counts those that surely count for retention (the card's
+# previous review was a day or more before, or never), with passes and mature (interval >= 21 days)
+# apart; the few reviews less than a day after the previous one are read from a small partial index.
+BUCKET_MS = 900_000
+MATURE_S = 21 * 86400
+
+
+def _contribution(row: str, sign: str) -> str:
+    sure = f"({row}.kind = 2 AND ({row}.elapsed_s IS NULL OR {row}.elapsed_s >= 86400))"
+    mature = f"({row}.interval_s >= {MATURE_S})"
+    return (f"INSERT INTO review_buckets (bucket, kind, reviews, sure, sure_passed, mature, mature_passed) "
+            f"VALUES ({row}.at / {BUCKET_MS}, {row}.kind, {sign}1, {sign}{sure}, {sign}({sure} AND {row}.rating > 1), "
+            f"{sign}({sure} AND {mature}), {sign}({sure} AND {mature} AND {row}.rating > 1)) "
+            f"ON CONFLICT (bucket, kind) DO UPDATE SET reviews = reviews + excluded.reviews, "
+            f"sure = sure + excluded.sure, sure_passed = sure_passed + excluded.sure_passed, "
+            f"mature = mature + excluded.mature, mature_passed = mature_passed + excluded.mature_passed")
+
+
+BUCKETS = f"""
+CREATE TABLE review_buckets (
+    bucket INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    reviews INTEGER NOT NULL,
+    sure INTEGER NOT NULL,
+    sure_passed INTEGER NOT NULL,
+    mature INTEGER NOT NULL,
+    mature_passed INTEGER NOT NULL,
+    PRIMARY KEY (bucket, kind)
+) WITHOUT ROWID;
+INSERT INTO review_buckets (bucket, kind, reviews, sure, sure_passed, mature, mature_passed)
+    SELECT at / {BUCKET_MS}, kind, count(*), sum(s), sum(s AND rating > 1), sum(s AND m), sum(s AND m AND rating > 1)
+    FROM (SELECT at, kind, rating, (kind = 2 AND (elapsed_s IS NULL OR elapsed_s >= 86400)) AS s,
+                 (interval_s >= {MATURE_S}) AS m FROM review_log)
+    GROUP BY 1, 2;
+CREATE TRIGGER review_log_counted AFTER INSERT ON review_log BEGIN {_contribution("new", "")}; END;
+CREATE TRIGGER review_log_uncounted AFTER DELETE ON review_log BEGIN {_contribution("old", "-")}; END;
+CREATE TRIGGER review_log_recounted AFTER UPDATE OF at, kind, rating, elapsed_s, interval_s ON review_log BEGIN
+    {_contribution("old", "-")}; {_contribution("new", "")}; END;
+CREATE INDEX review_log_same_day ON review_log(at, rating, interval_s, elapsed_s) WHERE kind = 2 AND elapsed_s < 86400
+"""
+
 INDEXES = """
 CREATE INDEX review_log_card ON review_log(card_id, at);
 CREATE INDEX review_log_kind_time ON review_log(kind, at, rating, interval_s, elapsed_s);
@@ -281,10 +325,15 @@ def review_dict(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
-    """Statement by statement: executescript() would COMMIT the caller's transaction first."""
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    """Statement by statement: executescript() would COMMIT the caller's transaction first.
+    (sqlite3.complete_statement keeps a trigger's body, semicolons and all, in one statement.)"""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                conn.execute(statement)
+            statement = ""
 
 
 CHUNK = 50_000
@@ -343,4 +392,5 @@ def convert_log(conn: sqlite3.Connection, progress: Progress | None = None) -> N
     report("indexing", 0, 1)
     conn.execute("DROP TABLE reviews")
     run_script(conn, INDEXES)
+    run_script(conn, BUCKETS)
     report("indexing", 1, 1)
