@@ -81,3 +81,24 @@ def test_choosing_the_next_card_does_not_grow_with_the_deck(tmp_path: Path, cloc
     small = _work_to_show_next(tmp_path, 200, clock)
     large = _work_to_show_next(tmp_path, 20_000, clock)
     assert large < small * 1.5, (small, large)  # a deck scan would make it ~100x
+
+
+def test_the_queue_follows_topic_changes_retirement_and_return(store: Store, deck_dir: Path, clock):
+    sync_path(store, deck_dir)
+    path = deck_dir / "sample.md"
+    original = path.read_text()
+    path.write_text(original.replace("topic: Sample", "topic: Renamed"))
+    sync_path(store, deck_dir)
+    assert Session(store, Scheduler(), topic="Renamed", clock=clock).remaining() == 3
+    assert Session(store, Scheduler(), topic="Sample", clock=clock).next_card() is None
+    path.write_text(original.split("## Why use ReLU?")[0])
+    sync_path(store, deck_dir)  # relu retired: neither shown nor counted
+    session = Session(store, Scheduler(), clock=clock)
+    assert session.remaining() == 2
+    session.rate(session.next_card(), GOOD, 1000)
+    session.rate(session.next_card(), GOOD, 1000)
+    clock.advance(minutes=1)
+    assert session.next_card()["id"] in ("tensor", "mean")  # learning ahead, never the retired card
+    path.write_text(original)
+    sync_path(store, deck_dir)  # back again
+    assert store.next_new("Sample", now=to_iso(clock.now)) == "relu"

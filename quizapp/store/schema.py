@@ -124,13 +124,16 @@ MIGRATIONS: list[Migration] = [
     CREATE UNIQUE INDEX parameter_sets_one_active ON parameter_sets(active) WHERE active = 1;
     """,
     # 6: the study queue from indexes bounded by what is due, never a scan of the deck: learning and
-    # review cards by due time (partial indexes), new cards in deck order (a copy of the card's
-    # origin and position on its schedule row, kept by sync, so one partial index orders them)
+    # review cards by due time (partial indexes), new cards in deck order. The card's origin,
+    # position, topic and retirement are copied onto its schedule row (kept by sync), so one partial
+    # index orders new cards and the statistics over 100,000 cards read one narrow table, no join.
     """
     ALTER TABLE schedule ADD COLUMN deck_origin TEXT NOT NULL DEFAULT '';
     ALTER TABLE schedule ADD COLUMN deck_position INTEGER NOT NULL DEFAULT 0;
-    UPDATE schedule SET deck_origin = (SELECT origin FROM cards WHERE cards.id = schedule.card_id),
-                        deck_position = (SELECT position FROM cards WHERE cards.id = schedule.card_id);
+    ALTER TABLE schedule ADD COLUMN deck_topic TEXT NOT NULL DEFAULT '';
+    ALTER TABLE schedule ADD COLUMN deck_retired INTEGER NOT NULL DEFAULT 0;
+    UPDATE schedule SET (deck_origin, deck_position, deck_topic, deck_retired) =
+        (SELECT origin, position, topic, retired FROM cards WHERE cards.id = schedule.card_id);
     CREATE INDEX schedule_new ON schedule(deck_origin, deck_position) WHERE reps = 0;
     CREATE INDEX schedule_learning ON schedule(due) WHERE reps > 0 AND state IN (1, 3);
     CREATE INDEX schedule_review ON schedule(due) WHERE reps > 0 AND state = 2;

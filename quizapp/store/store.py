@@ -286,16 +286,20 @@ class Store:
                     f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join(':' + c for c in CARD_COLUMNS)})",
                     inserts)
                 conn.executemany(
-                    "INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position) "
-                    "VALUES (?, 1, 0, ?, 0, 0, ?, ?)", [(row["id"], now, origin, row["position"]) for row in inserts])
+                    "INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
+                    "deck_topic) VALUES (?, 1, 0, ?, 0, 0, ?, ?, ?)",
+                    [(row["id"], now, origin, row["position"], row["topic"]) for row in inserts])
             if updates:
                 columns = [c for c in CARD_COLUMNS if c not in ("id", "added_at")]
                 conn.executemany(
                     f"UPDATE cards SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id", updates)
-                conn.executemany("UPDATE schedule SET deck_origin = ?, deck_position = ? WHERE card_id = ?",
-                                 [(origin, row["position"], row["id"]) for row in updates])
+                conn.executemany("UPDATE schedule SET deck_origin = ?, deck_position = ?, deck_topic = ?, "
+                                 "deck_retired = 0 WHERE card_id = ?",
+                                 [(origin, row["position"], row["topic"], row["id"]) for row in updates])
             if to_retire:
                 conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", to_retire)
+                conn.executemany("UPDATE schedule SET deck_retired = 1 WHERE card_id = ?",
+                                 [(cid,) for _, cid in to_retire])
             if not summary.conflicts:  # last: a deck with conflicts is looked at again next time
                 settings = [(key, fingerprint)] + ([stamp] if stamp is not None else [])
                 conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -330,39 +334,39 @@ class Store:
         the path from a rating to the next card (that is `queue_counts`)."""
         return self._rows(
             f"""
-            SELECT c.topic AS topic,
+            SELECT s.deck_topic AS topic,
                    sum(s.reps = 0 AND {AVAILABLE}) AS new,
                    sum(s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {AVAILABLE}) AS learning,
                    sum(s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {AVAILABLE}) AS due,
                    count(*) AS total
-            FROM cards c JOIN schedule s ON s.card_id = c.id
-            WHERE c.retired = 0
-            GROUP BY c.topic ORDER BY min(c.origin), min(c.position)
+            FROM schedule s
+            WHERE s.deck_retired = 0
+            GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)
             """,
             {"now": now, "day_end": day_end},
         )
 
-    # The queue queries below walk one partial index of schedule (CROSS JOIN keeps it the outer loop)
-    # and look each card up by key, so their cost is bounded by what is due (or by the LIMIT), never
-    # by the size of the deck or of the history.
+    # The queue queries below walk one partial index of schedule (the card's topic and retirement are
+    # copied there), so their cost is bounded by what is due (or by the LIMIT), never by the size of
+    # the deck or of the history.
 
     def next_learning(self, before: str, topic: str | None, now: str | None = None) -> str | None:
         """The learning/relearning card due soonest, if due at or before `before`."""
         return self._value(
-            f"SELECT s.card_id FROM schedule s CROSS JOIN cards c ON c.id = s.card_id "
+            f"SELECT s.card_id FROM schedule s "
             f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due <= :before AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.due LIMIT 1", {"before": before, "now": now or before, "topic": topic})
 
     def next_review(self, before: str, topic: str | None, now: str | None = None) -> str | None:
         return self._value(
-            f"SELECT s.card_id FROM schedule s CROSS JOIN cards c ON c.id = s.card_id "
+            f"SELECT s.card_id FROM schedule s "
             f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :before AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.due LIMIT 1", {"before": before, "now": now or before, "topic": topic})
 
     def next_new(self, topic: str | None, now: str | None = None) -> str | None:
         """The first new card in deck order."""
         return self._value(
-            f"SELECT s.card_id FROM schedule s CROSS JOIN cards c ON c.id = s.card_id "
+            f"SELECT s.card_id FROM schedule s "
             f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.deck_origin, s.deck_position LIMIT 1", {"now": now, "topic": topic})
 
@@ -372,14 +376,14 @@ class Store:
         (at most `new_cap`): the daily limits bound the counting itself."""
         params = {"now": now, "day_end": day_end, "topic": topic}
         learning = self._value(
-            f"SELECT count(*) FROM schedule s CROSS JOIN cards c ON c.id = s.card_id "
+            f"SELECT count(*) FROM schedule s "
             f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC}", params)
         review = self._value(
-            f"SELECT count(*) FROM (SELECT 1 FROM schedule s CROSS JOIN cards c ON c.id = s.card_id "
+            f"SELECT count(*) FROM (SELECT 1 FROM schedule s "
             f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC} "
             f"LIMIT :cap)", {**params, "cap": max(0, review_cap)})
         new = self._value(
-            f"SELECT count(*) FROM (SELECT 1 FROM schedule s CROSS JOIN cards c ON c.id = s.card_id "
+            f"SELECT count(*) FROM (SELECT 1 FROM schedule s "
             f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} LIMIT :cap)", {**params, "cap": max(0, new_cap)})
         return {"learning": int(learning), "review": int(review), "new": int(new)}
 
@@ -392,8 +396,7 @@ class Store:
 
     def next_due_after(self, moment: str) -> str | None:
         return self._value(
-            "SELECT min(s.due) FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.due > ?", (moment,))
+            "SELECT min(s.due) FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due > ?", (moment,))
 
     # -- reviews ---------------------------------------------------------------------
 
@@ -511,8 +514,8 @@ def _fingerprint(cards: Sequence[Card], retire: bool) -> str:
 
 
 # a card the queue may show: in the deck, not suspended, not buried (until a time still to come)
-AVAILABLE = "c.retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
-IN_TOPIC = "(:topic IS NULL OR c.topic = :topic)"
+AVAILABLE = "s.deck_retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
+IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
                 "source", "position", "content_hash", "retired", "added_at", "updated_at")
