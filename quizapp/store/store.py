@@ -58,11 +58,18 @@ NEW_STATE = {"state": 1, "step": 0, "stability": None, "difficulty": None, "last
 class Store:
     """One quizapp database file."""
 
-    def __init__(self, path: Path | str, timeout: float = 2.0, progress: Progress | None = None) -> None:
+    def __init__(self, path: Path | str, timeout: float = 2.0, progress: Progress | None = None,
+                 synchronous: str = "FULL") -> None:
         """`progress(what, done, total)` hears about long work on opening (a migration that
-        converts the review log; the backup made before it)."""
+        converts the review log; the backup made before it). `synchronous` FULL (the default)
+        fsyncs every commit, so a rating survives even a power cut; NORMAL (benchmarks against
+        peers that do not fsync) survives a crash or kill -9 but may lose the last commits on
+        power loss, never corrupting the file."""
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         self.path = Path(path).expanduser()
         self._timeout = timeout
+        self._synchronous = synchronous
         self._progress = progress
         self.conn = self._connect()
         self._db = None
@@ -103,7 +110,7 @@ class Store:
                 raise StoreError(f"{path} is an SQLite file but not a quizapp database; it was left untouched")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
             self._migrate(conn, version)
         except StoreError:
             conn.close()
