@@ -14,6 +14,9 @@ from quizapp import __version__
 from quizapp.paths import bundled_content_dir, default_db_path
 
 
+BIG_SYNC = 2000  # cards or files: a sync this big draws a progress bar
+
+
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--db", type=Path, default=default,
@@ -87,6 +90,7 @@ def _open_and_sync(args: argparse.Namespace, path: Path):
     """The database, synced with `path`. While another quizapp holds the write lock (a window starting up
     on a big deck), say so once and try again, for up to WAIT_FOR_OTHER_WINDOW_S: a sync is one transaction,
     so an attempt that met the lock wrote nothing."""
+    from quizapp.progress import TerminalProgress
     from quizapp.store import DatabaseLocked
     from quizapp.sync import sync_path
 
@@ -96,7 +100,8 @@ def _open_and_sync(args: argparse.Namespace, path: Path):
         store = None
         try:
             store = _open_store(args)
-            return store, sync_path(store, path)
+            with TerminalProgress(min_total=BIG_SYNC) as progress:  # a first sync of a big deck shows a bar
+                return store, sync_path(store, path, progress=progress)
         except DatabaseLocked as exc:
             if store is not None:
                 store.close()

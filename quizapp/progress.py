@@ -10,13 +10,17 @@ from typing import Any
 
 
 class TerminalProgress:
-    """One bar per kind of work (`what`), drawn on stderr; `total` None draws a pulsing bar."""
+    """One bar per kind of work (`what`), drawn on stderr; `total` None draws a pulsing bar.
+    Work smaller than `min_total` items draws nothing (a bar flashing by is noise)."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_total: int = 0) -> None:
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
+        self._min_total = min_total
 
     def __call__(self, what: str, done: int, total: int | None) -> None:
+        if total is not None and total < self._min_total:
+            return
         if self._progress is None:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -196,3 +196,13 @@ def test_the_same_folder_by_relative_and_absolute_path_is_one_deck(store: Store,
     assert again.origin == first.origin and again.unchanged_files
     assert store.conn.total_changes == changes
     assert store.card_count() == 3
+
+
+def test_a_big_first_sync_reports_its_progress(store: Store, tmp_path: Path):
+    deck = write_deck(tmp_path / "big", 4500, "Answer")
+    seen = []
+    result = sync_path(store, deck, progress=lambda what, done, total: seen.append((what, done, total)))
+    assert result.summary.added == 4500
+    adding = [(done, total) for what, done, total in seen if what == "adding cards"]
+    assert adding == [(2000, 4500), (4000, 4500), (4500, 4500)]
+    assert ("reading deck files", 18, 18) in seen

@@ -236,7 +236,7 @@ class Store:
     # -- content sync ----------------------------------------------------------------
 
     def sync(self, cards: Sequence[Card], origin: str, now: str, retire: bool = True,
-             stamp: tuple[str, str] | None = None) -> SyncSummary:
+             stamp: tuple[str, str] | None = None, progress: Progress | None = None) -> SyncSummary:
         """Make the database match `cards` from one origin (a deck folder), in ONE transaction.
 
         New ids are added, changed cards updated in place (history kept), ids of this
@@ -288,14 +288,17 @@ class Store:
             to_retire = [(now, cid) for cid, old in existing.items()
                          if retire and old[3] == origin and not old[2] and cid not in seen]
             summary.retired = len(to_retire)
-            if inserts:
+            for start in range(0, len(inserts), SYNC_CHUNK):  # in chunks, to show progress on a big deck
+                chunk = inserts[start:start + SYNC_CHUNK]
                 conn.executemany(
                     f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join(':' + c for c in CARD_COLUMNS)})",
-                    inserts)
+                    chunk)
                 conn.executemany(
                     "INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
                     "deck_topic) VALUES (?, 1, 0, ?, 0, 0, ?, ?, ?)",
-                    [(row["id"], now, origin, row["position"], row["topic"]) for row in inserts])
+                    [(row["id"], now, origin, row["position"], row["topic"]) for row in chunk])
+                if progress is not None:
+                    progress("adding cards", start + len(chunk), len(inserts))
             if updates:
                 columns = [c for c in CARD_COLUMNS if c not in ("id", "added_at")]
                 conn.executemany(
@@ -523,6 +526,7 @@ def _fingerprint(cards: Sequence[Card], retire: bool) -> str:
 # a card the queue may show: in the deck, not suspended, not buried (until a time still to come)
 AVAILABLE = "s.deck_retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
 IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
+SYNC_CHUNK = 2000
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
                 "source", "position", "content_hash", "retired", "added_at", "updated_at")
