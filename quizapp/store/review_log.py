@@ -9,9 +9,10 @@ A review used to keep both scheduler states as JSON with ISO times (~611 bytes o
   which is derived, not stored; `review_before` keeps it only where it cannot be derived (a card's
   first review, whose "new" state carries the card's due time, or a state changed between two
   reviews by something other than a review);
-- `elapsed_s` (time since the previous review) and `interval_s` (the interval the card was on)
-  are kept for the statistics' covering index, so retention over millions of reviews reads the
-  index only.
+- `elapsed_s` (seconds since the previous review) and `interval_s` (the interval the card was on,
+  in seconds) are kept for the retention statistics, which read them from quarter-hour buckets
+  (`review_buckets`, kept by triggers) and, for the few reviews less than a day apart, from a small
+  partial index: no statistic reads millions of rows.
 
 Every state is still shown exactly: `reviews_for` rebuilds before and after for each review.
 """
@@ -109,7 +110,7 @@ CREATE INDEX review_log_same_day ON review_log(at, rating, interval_s, elapsed_s
 
 INDEXES = """
 CREATE INDEX review_log_card ON review_log(card_id, at);
-CREATE INDEX review_log_kind_time ON review_log(kind, at, rating, interval_s, elapsed_s);
+CREATE INDEX review_log_kind_time ON review_log(kind, at);
 CREATE VIEW reviews AS
     SELECT id, card_id, rating, strftime('%Y-%m-%dT%H:%M:%fZ', at / 1000.0, 'unixepoch') AS reviewed_at,
            duration_ms, kind
