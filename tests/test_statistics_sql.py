@@ -81,6 +81,14 @@ def test_bucket_counts_match_the_log_through_ratings_undo_and_imports(tmp_path: 
             assert got == want
             totals.append(got["total"])
     assert max(totals) > 10  # the comparison saw real review-state reviews
+    for shift in (-240, 330 - 240, 345 - 240):  # the forecast, counted per hour or minute, against per card
+        today = (clock.now + timedelta(minutes=shift)).date().isoformat()
+        end = to_iso(clock.now + timedelta(days=30))
+        per_card = store._rows(
+            "SELECT max(date(s.due, :shift), :today) AS day, sum(s.state != 2) AS learning, sum(s.state = 2) AS review "
+            "FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due < :end GROUP BY 1 ORDER BY 1",
+            {"shift": f"{shift:+d} minutes", "today": today, "end": end})
+        assert queries.forecast(shift, today, end) == per_card and len(per_card) > 3
     assert store._value("SELECT count(*) FROM review_log WHERE kind = 2 AND elapsed_s < 86400") > 0
     assert sum(r["new"] + r["learning"] + r["review"] + r["relearning"]
                for r in queries.daily_reviews(0, clock.now.date().isoformat())) == store.review_count()

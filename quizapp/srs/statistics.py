@@ -207,9 +207,11 @@ def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> 
         days.append(Day(day, r["new"], r["learning"] + r["relearning"], r["review"]) if r else Day(day))
     t = queries.between(start_of(today), end)
     factor, decay = scheduler.recall_curve()
-    sums = {r["topic"]: r for r in queries.recall_sums(to_iso(now), factor, decay)}
-    recall_by_topic = {topic: r["total"] / r["cards"] for topic, r in sums.items() if r["cards"]}
-    cards = sum(r["cards"] for r in sums.values())
+    topics = queries.topics(MATURE_DAYS, to_iso(now), factor, decay)  # topics, states and recall: one pass
+    studied = sum(r["recall_cards"] for r in topics)
+    states = {"new": sum(r["new"] for r in topics), "learning": sum(r["learning_only"] for r in topics),
+              "review": sum(r["review"] for r in topics), "relearning": sum(r["relearning"] for r in topics),
+              "retired": queries.retired_count()}
     return Report(
         now=now,
         today=today,
@@ -219,10 +221,11 @@ def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> 
         days=days,
         retention=_retention(queries, start_of, today, end, shift),
         forecast=_forecast(queries, shift, today, start_of(today + timedelta(days=FORECAST_DAYS))),
-        states=queries.state_counts(),
-        topics=[Group(**r, recall=recall_by_topic.get(r["name"])) for r in queries.by_topic(MATURE_DAYS)],
+        states=states,
+        topics=[Group(r["name"], r["cards"], r["new"], r["learning_only"] + r["relearning"], r["review"], r["mastered"],
+                      recall=r["recall_total"] / r["recall_cards"] if r["recall_cards"] else None) for r in topics],
         tags=[Group(**r) for r in queries.by_tag(MATURE_DAYS)],
-        recall=sum(r["total"] for r in sums.values()) / cards if cards else None,
+        recall=sum(r["recall_total"] for r in topics) / studied if studied else None,
         hardest=[HardCard(**r) for r in queries.hardest(HARDEST)],
         leeches=queries.lapsed_at_least(LEECH_LAPSES),
         demos=[DemoRuns(r["demo"], r["device"], r["runs"], r["passes"], from_iso(r["last_at"]), r["last_status"],
