@@ -141,6 +141,12 @@ MIGRATIONS: list[Migration] = [
     # 7: the review log in compact columns (~611 -> under 150 bytes a review; see review_log.py);
     # the old `reviews` table becomes a view of the new log without the states
     convert_log,
+    # 8: two statistics over 100,000 cards read from small indexes instead of the schedule table:
+    # the forecast (due times of studied cards) and the hardest cards (most lapses)
+    """
+    CREATE INDEX schedule_forecast ON schedule(due, state) WHERE reps > 0 AND deck_retired = 0;
+    CREATE INDEX schedule_lapses ON schedule(lapses, reps) WHERE lapses > 0 AND deck_retired = 0;
+    """,
 ]
 
 CONVERTS_DATA = {i + 1 for i, m in enumerate(MIGRATIONS) if callable(m)}

@@ -140,7 +140,8 @@ class StatsQueries:
         width = 13 if shift_minutes % 60 == 0 else 16  # 'YYYY-MM-DDTHH' or 'YYYY-MM-DDTHH:MM'
         rows = self.store._rows(
             f"SELECT substr(s.due, 1, {width}) AS slot, sum(s.state != 2) AS learning, sum(s.state = 2) AS review "
-            f"FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due < :end GROUP BY 1",
+            f"FROM schedule s INDEXED BY schedule_forecast WHERE s.reps > 0 AND s.deck_retired = 0 AND s.due < :end "
+            f"GROUP BY 1",
             {"end": end})
         first = date.fromisoformat(today)
         days: dict[date, list[int]] = {}
@@ -196,13 +197,15 @@ class StatsQueries:
     def hardest(self, limit: int) -> list[dict[str, Any]]:
         """Cards with the most lapses (forgotten after being learnt), most first."""
         return self.store._rows(
-            "SELECT c.id, c.topic, c.question, s.lapses, s.reps FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE s.deck_retired = 0 AND s.lapses > 0 ORDER BY s.lapses DESC, s.reps DESC, c.id LIMIT ?", (limit,))
+            "SELECT c.id, c.topic, c.question, s.lapses, s.reps FROM schedule s INDEXED BY schedule_lapses "
+            "JOIN cards c ON c.id = s.card_id WHERE s.lapses > 0 AND s.deck_retired = 0 "
+            "ORDER BY s.lapses DESC, s.reps DESC, c.id LIMIT ?", (limit,))
 
     def lapsed_at_least(self, lapses: int) -> int:
         """How many cards have lapsed at least this often (leeches, at Anki's threshold of 8)."""
         return int(self.store._value(
-            "SELECT count(*) FROM schedule s WHERE s.deck_retired = 0 AND s.lapses >= ?", (lapses,)))
+            "SELECT count(*) FROM schedule s INDEXED BY schedule_lapses WHERE s.lapses > 0 AND s.deck_retired = 0 "
+            "AND s.lapses >= ?", (lapses,)))
 
     # -- demos ---------------------------------------------------------------------------
 
