@@ -22,11 +22,13 @@ def main(cards: int = 100_000, reviews: int = 5_000_000) -> dict[str, float]:
     conn = sqlite3.connect(path)
     count = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
     parts = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
-    size = path.stat().st_size
+    size = path.stat().st_size - free  # pages in use (free pages go back to the disk with VACUUM)
     log = sum(v for k, v in parts.items() if k.startswith("review_"))
     result = {"reviews": count, "file_bytes": size, "bytes_per_review": size / count, "log_bytes_per_review": log / count}
-    print(f"storage at {count:,} reviews: file {size / 1e9:.2f} GB = {result['bytes_per_review']:.0f} bytes a review "
+    print(f"storage at {count:,} reviews: file {size / 1e9:.2f} GB in use ({free / 1e6:.0f} MB free pages apart) = "
+          f"{result['bytes_per_review']:.0f} bytes a review "
           f"(review log alone {result['log_bytes_per_review']:.0f}: " +
           ", ".join(f"{k} {v / count:.0f}" for k, v in sorted(parts.items()) if k.startswith("review_")) + ")")
     return result
