@@ -142,10 +142,18 @@ MIGRATIONS: list[Migration] = [
     # the old `reviews` table becomes a view of the new log without the states
     convert_log,
     # 8: two statistics over 100,000 cards read from small indexes instead of the schedule table:
-    # the forecast (due times of studied cards) and the hardest cards (most lapses)
+    # the forecast (due times of studied cards) and the hardest cards (most lapses); and the queue's
+    # learning and review indexes carry what the queue filters on, so counting thousands of due
+    # learning cards after each rating reads the index alone
     """
     CREATE INDEX schedule_forecast ON schedule(due, state) WHERE reps > 0 AND deck_retired = 0;
     CREATE INDEX schedule_lapses ON schedule(lapses, reps) WHERE lapses > 0 AND deck_retired = 0;
+    DROP INDEX schedule_learning;
+    CREATE INDEX schedule_learning ON schedule(due, deck_retired, suspended, buried_until, deck_topic)
+        WHERE reps > 0 AND state IN (1, 3);
+    DROP INDEX schedule_review;
+    CREATE INDEX schedule_review ON schedule(due, deck_retired, suspended, buried_until, deck_topic)
+        WHERE reps > 0 AND state = 2;
     """,
 ]
 

@@ -364,20 +364,20 @@ class Store:
     def next_learning(self, before: str, topic: str | None, now: str | None = None) -> str | None:
         """The learning/relearning card due soonest, if due at or before `before`."""
         return self._value(
-            f"SELECT s.card_id FROM schedule s "
+            f"SELECT s.card_id FROM schedule s INDEXED BY schedule_learning "
             f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due <= :before AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.due LIMIT 1", {"before": before, "now": now or before, "topic": topic})
 
     def next_review(self, before: str, topic: str | None, now: str | None = None) -> str | None:
         return self._value(
-            f"SELECT s.card_id FROM schedule s "
+            f"SELECT s.card_id FROM schedule s INDEXED BY schedule_review "
             f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :before AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.due LIMIT 1", {"before": before, "now": now or before, "topic": topic})
 
     def next_new(self, topic: str | None, now: str | None = None) -> str | None:
         """The first new card in deck order."""
         return self._value(
-            f"SELECT s.card_id FROM schedule s "
+            f"SELECT s.card_id FROM schedule s INDEXED BY schedule_new "
             f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.deck_origin, s.deck_position LIMIT 1", {"now": now, "topic": topic})
 
@@ -387,14 +387,14 @@ class Store:
         (at most `new_cap`): the daily limits bound the counting itself."""
         params = {"now": now, "day_end": day_end, "topic": topic}
         learning = self._value(
-            f"SELECT count(*) FROM schedule s "
+            f"SELECT count(*) FROM schedule s INDEXED BY schedule_learning "
             f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC}", params)
         review = self._value(
-            f"SELECT count(*) FROM (SELECT 1 FROM schedule s "
+            f"SELECT count(*) FROM (SELECT 1 FROM schedule s INDEXED BY schedule_review "
             f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC} "
             f"LIMIT :cap)", {**params, "cap": max(0, review_cap)})
         new = self._value(
-            f"SELECT count(*) FROM (SELECT 1 FROM schedule s "
+            f"SELECT count(*) FROM (SELECT 1 FROM schedule s INDEXED BY schedule_new "
             f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} LIMIT :cap)", {**params, "cap": max(0, new_cap)})
         return {"learning": int(learning), "review": int(review), "new": int(new)}
 
