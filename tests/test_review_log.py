@@ -14,7 +14,7 @@ import pytest
 from quizapp.srs import AGAIN, GOOD, Scheduler, Session
 from quizapp.srs.scheduler import kind_of
 from quizapp.store import LATEST, Store
-from quizapp.store.review_log import to_ms, to_text
+from quizapp.store.review_log import convert_log, to_ms, to_text
 from quizapp.store.schema import MIGRATIONS
 from quizapp.sync import sync_path
 from quizapp.timeutil import to_iso
@@ -22,10 +22,14 @@ from quizapp.timeutil import to_iso
 START = datetime(2026, 1, 5, 9, 30, 12, 345000, tzinfo=timezone.utc)
 
 
+BEFORE = MIGRATIONS.index(convert_log)  # the schema version just before the log was converted
+
+
 def old_database(path: Path) -> list[tuple]:
-    """A schema-6 database (JSON states) with the kinds of history real ones hold; returns its rows."""
+    """A database from before the compact log (JSON states) with the kinds of history real ones hold;
+    returns its rows."""
     conn = sqlite3.connect(path)
-    for target in range(1, 7):
+    for target in range(1, BEFORE + 1):
         conn.executescript(f"BEGIN;\n{MIGRATIONS[target - 1]}\nPRAGMA user_version = {target};\nCOMMIT;")
     scheduler = Scheduler()
     rows = []
@@ -77,9 +81,9 @@ def test_an_old_database_is_converted_keeping_every_review_exactly(tmp_path: Pat
     store = Store(db, progress=lambda what, done, total: seen.append((what, done, total)))
     assert store.schema_version == LATEST
     backup = store.backup_path
-    assert backup.exists() and backup.name == "old.db.schema-6.bak"
+    assert backup.exists() and backup.name == f"old.db.schema-{BEFORE}.bak"
     old = sqlite3.connect(backup)  # the backup is the database as it was
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert old.execute("PRAGMA user_version").fetchone()[0] == BEFORE
     assert old.execute("SELECT count(*) FROM reviews").fetchone()[0] == len(rows)
     old.close()
     assert any(what == "converting reviews" and done == total == len(rows) for what, done, total in seen)
@@ -104,13 +108,13 @@ def test_an_interrupted_conversion_leaves_the_old_database_as_it_was(tmp_path: P
     with pytest.raises(KeyboardInterrupt):
         Store(db, progress=interrupt)
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == BEFORE
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == len(rows)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'review_log'").fetchone()[0] == 0
     conn.close()
     store = Store(db)  # and the next start converts it whole
     assert store.review_count() == len(rows)
-    assert store.backup_path.name == "old.db.schema-6.2.bak"
+    assert store.backup_path.name == f"old.db.schema-{BEFORE}.2.bak"
     store.close()
 
 

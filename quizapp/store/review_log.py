@@ -1,4 +1,4 @@
-"""The review log in compact form: one row of small columns per review (migration 7).
+"""The review log in compact form: one row of small columns per review (migration 8).
 
 A review used to keep both scheduler states as JSON with ISO times (~611 bytes on disk each). Now:
 
@@ -322,7 +322,7 @@ def review_dict(entry: Mapping[str, Any]) -> dict[str, Any]:
             "state_after": state_from_values(entry["after"])}
 
 
-# -- migration 7: the JSON log to the compact one ---------------------------------------------------
+# -- migration 8: the JSON log to the compact one ---------------------------------------------------
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:

@@ -123,7 +123,7 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE UNIQUE INDEX parameter_sets_one_active ON parameter_sets(active) WHERE active = 1;
     """,
-    # 6: the study queue from indexes bounded by what is due, never a scan of the deck: learning and
+    # 7: the study queue from indexes bounded by what is due, never a scan of the deck: learning and
     # review cards by due time (partial indexes), new cards in deck order. The card's origin,
     # position, topic and retirement are copied onto its schedule row (kept by sync), so one partial
     # index orders new cards and the statistics over 100,000 cards read one narrow table, no join.
@@ -138,10 +138,10 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX schedule_learning ON schedule(due) WHERE reps > 0 AND state IN (1, 3);
     CREATE INDEX schedule_review ON schedule(due) WHERE reps > 0 AND state = 2;
     """,
-    # 7: the review log in compact columns (~611 -> under 150 bytes a review; see review_log.py);
+    # 8: the review log in compact columns (~611 -> under 150 bytes a review; see review_log.py);
     # the old `reviews` table becomes a view of the new log without the states
     convert_log,
-    # 8: two statistics over 100,000 cards read from small indexes instead of the schedule table:
+    # 9: two statistics over 100,000 cards read from small indexes instead of the schedule table:
     # the forecast (due times of studied cards) and the hardest cards (most lapses); and the queue's
     # learning and review indexes carry what the queue filters on, so counting thousands of due
     # learning cards after each rating reads the index alone

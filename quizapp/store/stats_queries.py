@@ -129,7 +129,7 @@ class StatsQueries:
     # -- cards -------------------------------------------------------------------------
 
     # Card-level figures read the schedule table alone (topic and retirement are copied onto it,
-    # migration 6): one narrow pass over 100,000 rows, no lookup per card.
+    # migration 7): one narrow pass over 100,000 rows, no lookup per card.
 
     def forecast(self, shift_minutes: int, today: str, end: str) -> list[dict[str, Any]]:
         """(day, learning, review) due per study day before `end`; overdue cards count for today.
