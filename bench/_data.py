@@ -10,6 +10,7 @@ from quizapp.content import Card
 from quizapp.srs import Scheduler
 from quizapp.srs.scheduler import kind_of
 from quizapp.store import Store
+from quizapp.store.history import History
 from quizapp.timeutil import to_iso, utcnow
 
 CARD_TEMPLATE = """\
@@ -51,25 +52,21 @@ def fill_database(path: Path, cards: int, reviews: int, seed: int = 0) -> None:
     store.sync(deck, "bench", to_iso(now))
     scheduler = Scheduler()
     per_card = max(1, reviews // cards)
-    rows = []
-    finals = {}
+    histories = []
     reviewed = rng.sample(range(cards), k=min(cards, reviews // per_card))
     for i in reviewed:
         state = scheduler.new_state(now - timedelta(days=366))
         # review times spread over the past year, ending before today
         moments = sorted(now - timedelta(days=1, minutes=rng.randint(0, 60 * 24 * 364)) for _ in range(per_card))
+        rows = []
         for moment in moments:
             rating = rng.choices([1, 2, 3, 4], weights=[1, 2, 6, 1])[0]
             after = scheduler.review(f"bench-{i}", state, rating, moment)
-            rows.append({"card_id": f"bench-{i}", "rating": rating, "reviewed_at": to_iso(moment),
-                         "duration_ms": rng.randint(2000, 20000), "kind": kind_of(state),
-                         "state_before": state, "state_after": after})
+            rows.append({"rating": rating, "reviewed_at": to_iso(moment), "duration_ms": rng.randint(2000, 20000),
+                         "kind": kind_of(state), "state_before": state, "state_after": after})
             state = after
-        finals[f"bench-{i}"] = state
-    with store.conn:  # one transaction: this is test data, not a user's reviews
-        for card_id, state in finals.items():
-            store.db["schedule"].update(card_id, state)
-        store.db["reviews"].insert_all(rows, batch_size=5000)
+        histories.append((f"bench-{i}", rows, state))
+    History(store).rewrite(histories)  # one transaction: this is test data, not a user's reviews
     store.close()
 
 
@@ -80,8 +77,6 @@ def fill_database_fast(path: Path, cards: int, reviews: int, templates: int = 20
     other card reuses one of those histories (same times, ratings and states). Rows are
     written through the store's bulk history writer, in one transaction.
     """
-    from quizapp.store.history import History
-
     rng = random.Random(seed)
     store = Store(path)
     now = utcnow()
@@ -106,3 +101,24 @@ def fill_database_fast(path: Path, cards: int, reviews: int, templates: int = 20
     History(store).rewrite((f"bench-{i}", histories[i % len(histories)][0], histories[i % len(histories)][1])
                            for i in range(cards))
     store.close()
+
+
+def cached_database(cards: int, reviews: int) -> Path:
+    """A database built by fill_database_fast once and kept in the temp folder for later runs (a
+    5,000,000-review database takes minutes to build on a busy 2-core machine). Benchmarks that
+    write to it add a few dozen reviews: negligible next to millions."""
+    import os
+    import tempfile
+    import time
+
+    from quizapp.store import LATEST
+
+    path = Path(tempfile.gettempdir()) / f"quizapp-bench-{cards}-{reviews}-schema{LATEST}.db"
+    if not path.exists():
+        building = path.with_suffix(f".building-{os.getpid()}")
+        start = time.perf_counter()
+        fill_database_fast(building, cards=cards, reviews=reviews)
+        Store(building).close()  # checkpoint: one file
+        building.rename(path)
+        print(f"built {path}: {cards:,} cards, {reviews:,} reviews in {time.perf_counter() - start:.0f}s")
+    return path

@@ -14,6 +14,9 @@ from quizapp import __version__
 from quizapp.paths import bundled_content_dir, default_db_path
 
 
+BIG_SYNC = 2000  # cards or files: a sync this big draws a progress bar
+
+
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--db", type=Path, default=default,
@@ -72,9 +75,12 @@ def _content_path(args: argparse.Namespace) -> Path:
 
 
 def _open_store(args: argparse.Namespace):
+    """The database; a migration that converts data (minutes for millions of reviews) shows a progress bar."""
+    from quizapp.progress import TerminalProgress
     from quizapp.store import Store
 
-    return Store(_db_path(args))
+    with TerminalProgress() as progress:
+        return Store(_db_path(args), progress=progress)
 
 
 WAIT_FOR_OTHER_WINDOW_S = 120.0  # a first sync of a 100,000-card deck takes seconds; two minutes is plenty
@@ -84,6 +90,7 @@ def _open_and_sync(args: argparse.Namespace, path: Path):
     """The database, synced with `path`. While another quizapp holds the write lock (a window starting up
     on a big deck), say so once and try again, for up to WAIT_FOR_OTHER_WINDOW_S: a sync is one transaction,
     so an attempt that met the lock wrote nothing."""
+    from quizapp.progress import TerminalProgress
     from quizapp.store import DatabaseLocked
     from quizapp.sync import sync_path
 
@@ -93,7 +100,8 @@ def _open_and_sync(args: argparse.Namespace, path: Path):
         store = None
         try:
             store = _open_store(args)
-            return store, sync_path(store, path)
+            with TerminalProgress(min_total=BIG_SYNC) as progress:  # a first sync of a big deck shows a bar
+                return store, sync_path(store, path, progress=progress)
         except DatabaseLocked as exc:
             if store is not None:
                 store.close()
@@ -298,7 +306,11 @@ def cmd_import_history(args: argparse.Namespace) -> int:
         content = _content_path(args)
         if content.exists():
             sync_path(store, content)  # the history's cards must be in the database first, as when studying
-        result = import_history(store, Scheduler(Settings.from_store(store.setting)), text, utcnow())
+        from quizapp.progress import TerminalProgress
+
+        with TerminalProgress() as progress:
+            result = import_history(store, Scheduler(Settings.from_store(store.setting)), text, utcnow(),
+                                    progress=progress)
     except HistoryFileError as exc:
         for line, message in exc.problems[:20]:
             print(f"{args.file}:{line}: error: {message}" if line else f"{args.file}: error: {message}",

@@ -16,7 +16,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, TextIO
+from typing import Any, Callable, Iterable, TextIO
 
 from quizapp.srs.replay import replay_reviews
 from quizapp.srs.scheduler import Scheduler
@@ -222,8 +222,13 @@ def _short(value: Any, limit: int = 40) -> str:
 # -- import -------------------------------------------------------------------------------
 
 
-def import_history(store: Store, scheduler: Scheduler, text: str, now: datetime) -> ImportResult:
-    """Merge a history file into the database, in one transaction; HistoryFileError if any row is bad."""
+def import_history(store: Store, scheduler: Scheduler, text: str, now: datetime,
+                   progress: Callable[[str, int, int | None], None] | None = None) -> ImportResult:
+    """Merge a history file into the database, in one transaction; HistoryFileError if any row is bad.
+
+    `progress(what, done, total)` hears how far the replay and the writing are (a million
+    reviews take a while).
+    """
     history = History(store)
     reviews = parse_history(text, history.card_ids(), now)
     incoming: dict[str, dict[tuple[str, str, int], Review]] = {}
@@ -240,10 +245,19 @@ def import_history(store: Store, scheduler: Scheduler, text: str, now: datetime)
             merged = sorted(have + new, key=lambda r: (r["reviewed_at"], r.get("id") is None, r.get("id") or 0))
             todo.append((card_id, merged))
 
+    total = sum(len(merged) for _, merged in todo)
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None and (done == total or done % 5000 < count):
+            progress("replaying and writing reviews", done, total)
+
     def replayed():  # one card at a time, inside the store's transaction
         for card_id, merged in todo:
             rows, final = replay_reviews(scheduler, card_id, merged)
             yield card_id, rows, final
 
-    added = history.rewrite(replayed()) if todo else 0
+    added = history.rewrite(replayed(), progress=advance) if todo else 0
     return ImportResult(added=added, already_present=len(reviews) - added, cards=len(todo))

@@ -10,6 +10,7 @@ from quizapp.content import Deck, load_deck
 from quizapp.content.parser import deck_files
 from quizapp.paths import BUNDLED_ORIGIN, bundled_content_dir
 from quizapp.store import Store, SyncSummary
+from quizapp.store.review_log import Progress
 from quizapp.timeutil import to_iso, utcnow
 
 
@@ -43,19 +44,29 @@ def _stamp(files: list[Path]) -> str | None:
     return f"{len(files)}:{zlib.crc32(text.encode()):08x}:{zlib.adler32(text.encode()):08x}"
 
 
-def sync_path(store: Store, path: Path) -> SyncResult:
+def sync_path(store: Store, path: Path, progress: Progress | None = None) -> SyncResult:
     """Parse `path` and sync it. With parse errors nothing is retired: a broken file hides no history.
 
     A deck whose files are exactly as at the last clean sync is not parsed again (start-up speed).
+    The path is resolved first: the same folder named relatively or absolutely is one deck, with
+    one origin and the same card sources. A card whose id belongs to another deck's card is not
+    imported: it is reported as an error naming both places.
     """
+    path = path.resolve()
     origin = origin_of(path)
     files, problems = deck_files([path])
     stamp = None if problems else _stamp(files)
     key = f"files:{origin}"
     if stamp is not None and store.setting(key) == stamp:
         return SyncResult(Deck(files=files), SyncSummary(), origin, unchanged_files=True, root=path)
+    if progress is not None:
+        progress("reading deck files", 0, len(files))
     deck = load_deck([path], known_demos=known_demo_names())
-    summary = store.sync(deck.cards, origin, to_iso(utcnow()), retire=not deck.errors)
-    if stamp is not None and not deck.errors:
-        store.set_setting(key, stamp)
+    if progress is not None:
+        progress("reading deck files", len(files), len(files))
+    clean = stamp is not None and not deck.errors
+    summary = store.sync(deck.cards, origin, to_iso(utcnow()), retire=not deck.errors,
+                         stamp=(key, stamp) if clean else None, progress=progress)
+    if summary.conflicts:
+        deck.problems.extend(summary.conflicts)
     return SyncResult(deck, summary, origin, root=path)

@@ -17,6 +17,7 @@ import pytest
 from quizapp.srs import AGAIN, EASY, GOOD, HARD, Scheduler, Session
 from quizapp.srs.statistics import Day, Due, build_report, card_info
 from quizapp.store import Store
+from quizapp.store.history import History
 from quizapp.sync import sync_path
 from quizapp.timeutil import to_iso
 
@@ -132,7 +133,10 @@ def review(store: Store, card_id: str, at: datetime, rating: int = GOOD, *, kind
     last = at - timedelta(days=elapsed)
     before = state(due=last + timedelta(days=interval_days), last=last)
     after = after or state(due=at + timedelta(days=3), last=at)
-    store.record_review(card_id, rating, to_iso(at), duration_ms, kind, before, after)
+    # the bulk writer import-history uses: it stores the given states as they are (record_review
+    # would refuse a `before` that is not the card's current state)
+    History(store).rewrite([(card_id, [{"rating": rating, "reviewed_at": to_iso(at), "duration_ms": duration_ms,
+                                        "kind": kind, "state_before": before, "state_after": after}], after)])
 
 
 # -- streaks, today, per-day counts ---------------------------------------------------------------

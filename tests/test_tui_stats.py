@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 from quizapp.cli import main
 from quizapp.srs import AGAIN, GOOD, Scheduler, Session
 from quizapp.store import Store
+from quizapp.store.history import History
 from quizapp.sync import sync_path
 from quizapp.timeutil import to_iso, utcnow
 from quizapp.tui.app import QuizApp
@@ -92,9 +93,10 @@ async def test_hardest_cards_on_the_stats_screen_open_their_history(db_path: Pat
     before = store.schedule_state("relu")
     after = {**before, "state": 3, "step": 0, "stability": 1.5, "difficulty": 8.0, "due": to_iso(now),
              "last_review": to_iso(now), "reps": 12, "lapses": 9}
-    store.record_review("relu", AGAIN, to_iso(now), 4000, 2, {**before, "reps": 11, "state": 2,
-                                                               "stability": 3.0, "difficulty": 7.0,
-                                                               "last_review": to_iso(now), "lapses": 8}, after)
+    lapsed = {**before, "reps": 11, "state": 2, "stability": 3.0, "difficulty": 7.0, "last_review": to_iso(now),
+              "lapses": 8}  # a made-up history: written with the bulk writer, which stores states as given
+    History(store).rewrite([("relu", [{"rating": AGAIN, "reviewed_at": to_iso(now), "duration_ms": 4000, "kind": 2,
+                                       "state_before": lapsed, "state_after": after}], after)])
     store.close()
     app = make_app(db_path, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -150,6 +150,12 @@ class Scheduler:
         """What each of the four ratings would give."""
         return {rating: self.review(card_id, state, rating, now) for rating in (AGAIN, HARD, GOOD, EASY)}
 
+    def recall_curve(self) -> tuple[float, float]:
+        """(factor, decay) of FSRS's forgetting curve R(t) = (1 + factor * t / S) ^ decay, for code that
+        computes recall for many cards at once (the statistics, in SQL)."""
+        decay = -float(self.fsrs.parameters[20])
+        return 0.9 ** (1 / decay) - 1, decay
+
     def retrievability(self, state: dict[str, Any], now: datetime) -> float | None:
         """FSRS's probability of recall at `now`, None for a card never reviewed."""
         if state["reps"] == 0 or state["stability"] is None:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from quizapp.srs.scheduler import AGAIN, Scheduler, kind_of
-from quizapp.store import Store
+from quizapp.store import StaleState, Store
 from quizapp.store.browse import Browse
 from quizapp.timeutil import from_iso, study_day_end, study_day_start, to_iso, utcnow
 
@@ -66,15 +66,15 @@ class Session:
             return self.store.card(card_id) if card_id else None
         new_left, reviews_left = self.limits_left(now)
         store = self.store
-        stamp = to_iso(now)
-        card_id = store.next_learning(stamp, self.topic, now=stamp)
+        at = to_iso(now)
+        card_id = store.next_learning(at, self.topic, now=at)
         if card_id is None and reviews_left > 0:
-            card_id = store.next_review(to_iso(study_day_end(now)), self.topic, now=stamp)
+            card_id = store.next_review(to_iso(study_day_end(now)), self.topic, now=at)
         if card_id is None and new_left > 0:
-            card_id = store.next_new(self.topic, now=stamp)
+            card_id = store.next_new(self.topic, now=at)
         if card_id is None:
             ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
-            card_id = store.next_learning(to_iso(ahead), self.topic, now=stamp)
+            card_id = store.next_learning(to_iso(ahead), self.topic, now=at)
         return store.card(card_id) if card_id else None
 
     def _listed(self, now: datetime) -> tuple[list[str], list[dict[str, Any]]]:
@@ -98,23 +98,30 @@ class Session:
         return due[0][1] if due and due[0][0] <= ahead else None
 
     def remaining(self) -> int:
-        """Cards still to see today in this session's scope (limits applied)."""
+        """Cards still to see today in this session's scope (limits applied).
+
+        Runs after every rating, so it reads only what is due: indexed counts capped by the
+        day's limits (`Store.queue_counts`), never the whole deck.
+        """
         now = self.clock()
         if self.card_ids is not None:
             unseen, learning = self._listed(now)
             end = to_iso(study_day_end(now))
             return len(unseen) + sum(r["due"] < end for r in learning)
         new_left, reviews_left = self.limits_left(now)
-        counts = self.store.topic_counts(to_iso(now), to_iso(study_day_end(now)))
-        rows = [r for r in counts if self.topic is None or r["topic"] == self.topic]
-        return (sum(r["learning"] for r in rows) + min(reviews_left, sum(r["due"] for r in rows))
-                + min(new_left, sum(r["new"] for r in rows)))
+        counts = self.store.queue_counts(to_iso(now), to_iso(study_day_end(now)), self.topic,
+                                         new_cap=new_left, review_cap=reviews_left)
+        return counts["learning"] + counts["review"] + counts["new"]
 
     def previews(self, card: dict[str, Any]) -> dict[int, dict[str, Any]]:
         return self.scheduler.preview(card["id"], _state_of(card), self.clock())
 
     def rate(self, card: dict[str, Any], rating: int, duration_ms: int) -> Rated:
-        """Schedule and store one rating (one transaction); returns what undo needs."""
+        """Schedule and store one rating (one transaction); returns what undo needs.
+
+        StaleState if the card was rated elsewhere since it was read: nothing is recorded,
+        and the caller shows `next_card()` again (which reads the card afresh).
+        """
         now = self.clock()
         before = _state_of(card)
         after = self.scheduler.review(card["id"], before, rating, now)
@@ -125,11 +132,19 @@ class Session:
         return rated
 
     def undo(self) -> dict[str, Any] | None:
-        """Take back this session's last rating; returns that card, restored, to show again."""
+        """Take back this session's last rating; returns that card, restored, to show again.
+
+        StaleState if the card was reviewed elsewhere after that rating: the rating stays (it
+        is part of the card's history now) and leaves this session's undo list.
+        """
         if not self.history:
             return None
         last = self.history[-1]
-        self.store.undo_review(last.review_id)
+        try:
+            self.store.undo_review(last.review_id)
+        except StaleState:
+            self.history.pop()
+            raise
         self.history.pop()
         return self.store.card(last.card_id)
 

@@ -206,13 +206,12 @@ def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> 
         r = counts.get(day)
         days.append(Day(day, r["new"], r["learning"] + r["relearning"], r["review"]) if r else Day(day))
     t = queries.between(start_of(today), end)
-    memory = queries.memory_states()
-    recall_by_topic: dict[str, list[float]] = {}
-    for row in memory:
-        value = scheduler.retrievability(row, now)
-        if value is not None:
-            recall_by_topic.setdefault(row["topic"], []).append(value)
-    every = [v for values in recall_by_topic.values() for v in values]
+    factor, decay = scheduler.recall_curve()
+    topics = queries.topics(MATURE_DAYS, to_iso(now), factor, decay)  # topics, states and recall: one pass
+    studied = sum(r["recall_cards"] for r in topics)
+    states = {"new": sum(r["new"] for r in topics), "learning": sum(r["learning_only"] for r in topics),
+              "review": sum(r["review"] for r in topics), "relearning": sum(r["relearning"] for r in topics),
+              "retired": queries.retired_count()}
     return Report(
         now=now,
         today=today,
@@ -222,19 +221,16 @@ def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> 
         days=days,
         retention=_retention(queries, start_of, today, end, shift),
         forecast=_forecast(queries, shift, today, start_of(today + timedelta(days=FORECAST_DAYS))),
-        states=queries.state_counts(),
-        topics=[Group(**r, recall=_mean(recall_by_topic.get(r["name"], []))) for r in queries.by_topic(MATURE_DAYS)],
+        states=states,
+        topics=[Group(r["name"], r["cards"], r["new"], r["learning_only"] + r["relearning"], r["review"], r["mastered"],
+                      recall=r["recall_total"] / r["recall_cards"] if r["recall_cards"] else None) for r in topics],
         tags=[Group(**r) for r in queries.by_tag(MATURE_DAYS)],
-        recall=_mean(every),
+        recall=sum(r["recall_total"] for r in topics) / studied if studied else None,
         hardest=[HardCard(**r) for r in queries.hardest(HARDEST)],
         leeches=queries.lapsed_at_least(LEECH_LAPSES),
         demos=[DemoRuns(r["demo"], r["device"], r["runs"], r["passes"], from_iso(r["last_at"]), r["last_status"],
                         None if r["last_passed"] is None else bool(r["last_passed"])) for r in queries.demo_summary()],
     )
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
 
 
 def _retention(queries: StatsQueries, start_of, today: date, end: str, shift: int) -> list[Retention]:

@@ -1,6 +1,8 @@
 """Persistence: the only package that speaks SQL."""
 
 from quizapp.store.schema import LATEST
-from quizapp.store.store import DatabaseCorrupt, DatabaseLocked, DatabaseReadOnly, Store, StoreError, SyncSummary
+from quizapp.store.store import (DatabaseCorrupt, DatabaseLocked, DatabaseReadOnly, StaleState, Store, StoreError,
+                                 SyncSummary)
 
-__all__ = ["LATEST", "DatabaseCorrupt", "DatabaseLocked", "DatabaseReadOnly", "Store", "StoreError", "SyncSummary"]
+__all__ = ["LATEST", "DatabaseCorrupt", "DatabaseLocked", "DatabaseReadOnly", "StaleState", "Store", "StoreError",
+           "SyncSummary"]

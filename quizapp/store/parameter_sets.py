@@ -60,12 +60,12 @@ class ParameterSets:
 
     def review_mark(self) -> int:
         """The highest review id now (new reviews get higher ones)."""
-        return int(self.store._value("SELECT coalesce(max(id), 0) FROM reviews"))
+        return int(self.store._value("SELECT coalesce(max(id), 0) FROM review_log"))
 
     def reviews_since_last_optimization(self, cap: int) -> int:
         """Reviews added since the last optimization (adopted or not), counted up to `cap` only: cheap at start-up."""
         mark = self.store._value("SELECT coalesce(max(review_mark), 0) FROM parameter_sets WHERE source = 'optimized'")
-        return int(self.store._value("SELECT count(*) FROM (SELECT 1 FROM reviews WHERE id > ? LIMIT ?)",
+        return int(self.store._value("SELECT count(*) FROM (SELECT 1 FROM review_log WHERE id > ? LIMIT ?)",
                                      (mark, cap)))
 
     def record(self, created_at: str, source: str, parameters: Sequence[float], scores: dict[str, Any] | None,
@@ -108,7 +108,7 @@ class ParameterSets:
                 scores: dict[str, Any] | None, note: str, previous: int | None) -> int:
         cursor = conn.execute(
             "INSERT INTO parameter_sets (created_at, source, parameters, scores, note, review_mark, previous_id) "
-            "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM reviews), ?)",
+            "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM review_log), ?)",
             (created_at, source, json.dumps([float(w) for w in parameters]),
              None if scores is None else json.dumps(scores), note, previous))
         return int(cursor.lastrowid)

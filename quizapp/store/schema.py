@@ -1,12 +1,20 @@
 """The database schema as a list of forward migrations, indexed by PRAGMA user_version.
 
 Migration N takes a database at version N-1 to version N. Never edit a shipped
-migration: append a new one.
+migration: append a new one. A migration is SQL text, or a function
+`(connection, progress)` for one that converts data; either runs in one
+transaction with the version bump.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[str] = [
+from typing import Callable, Union
+
+from quizapp.store.review_log import convert_log
+
+Migration = Union[str, Callable]
+
+MIGRATIONS: list[Migration] = [
     # 1: cards, their scheduling state, the review log, settings
     """
     CREATE TABLE cards (
@@ -149,6 +157,40 @@ MIGRATIONS: list[str] = [
     SELECT k.rowid, c.question, c.answer, (SELECT group_concat(value, ' ') FROM json_each(c.tags))
     FROM cards c JOIN card_keys k ON k.card_id = c.id;
     """,
+    # 8: the study queue from indexes bounded by what is due, never a scan of the deck: learning and
+    # review cards by due time (partial indexes), new cards in deck order. The card's origin,
+    # position, topic and retirement are copied onto its schedule row (kept by sync), so one partial
+    # index orders new cards and the statistics over 100,000 cards read one narrow table, no join.
+    """
+    ALTER TABLE schedule ADD COLUMN deck_origin TEXT NOT NULL DEFAULT '';
+    ALTER TABLE schedule ADD COLUMN deck_position INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE schedule ADD COLUMN deck_topic TEXT NOT NULL DEFAULT '';
+    ALTER TABLE schedule ADD COLUMN deck_retired INTEGER NOT NULL DEFAULT 0;
+    UPDATE schedule SET (deck_origin, deck_position, deck_topic, deck_retired) =
+        (SELECT origin, position, topic, retired FROM cards WHERE cards.id = schedule.card_id);
+    CREATE INDEX schedule_new ON schedule(deck_origin, deck_position) WHERE reps = 0;
+    CREATE INDEX schedule_learning ON schedule(due) WHERE reps > 0 AND state IN (1, 3);
+    CREATE INDEX schedule_review ON schedule(due) WHERE reps > 0 AND state = 2;
+    """,
+    # 9: the review log in compact columns (~611 -> under 150 bytes a review; see review_log.py);
+    # the old `reviews` table becomes a view of the new log without the states
+    convert_log,
+    # 10: two statistics over 100,000 cards read from small indexes instead of the schedule table:
+    # the forecast (due times of studied cards) and the hardest cards (most lapses); and the queue's
+    # learning and review indexes carry what the queue filters on, so counting thousands of due
+    # learning cards after each rating reads the index alone
+    """
+    CREATE INDEX schedule_forecast ON schedule(due, state) WHERE reps > 0 AND deck_retired = 0;
+    CREATE INDEX schedule_lapses ON schedule(lapses, reps) WHERE lapses > 0 AND deck_retired = 0;
+    DROP INDEX schedule_learning;
+    CREATE INDEX schedule_learning ON schedule(due, deck_retired, suspended, buried_until, deck_topic)
+        WHERE reps > 0 AND state IN (1, 3);
+    DROP INDEX schedule_review;
+    CREATE INDEX schedule_review ON schedule(due, deck_retired, suspended, buried_until, deck_topic)
+        WHERE reps > 0 AND state = 2;
+    """,
 ]
+
+CONVERTS_DATA = {i + 1 for i, m in enumerate(MIGRATIONS) if callable(m)}
 
 LATEST = len(MIGRATIONS)

@@ -11,16 +11,27 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from quizapp.content.model import Card
-from quizapp.store.schema import LATEST, MIGRATIONS
+from quizapp.content.model import Card, Problem
+from quizapp.store.review_log import (ALL_KINDS, BUCKET_MS, Progress, ReviewLog, after_values, review_dict, state_from_values,
+                                      state_values, to_ms)
+from quizapp.store.schema import CONVERTS_DATA, LATEST, MIGRATIONS
 
 
 class StoreError(Exception):
     """A database problem, worded for the user (names the file and the cause)."""
+
+
+class StaleState(StoreError):
+    """The card's schedule is no longer the one the caller saw: another window (or process)
+    rated it, or undid a rating, in between. Nothing was written; reload the card."""
+
+    def __init__(self, card_id: str, message: str) -> None:
+        super().__init__(message)
+        self.card_id = card_id
 
 
 @dataclass
@@ -29,6 +40,7 @@ class SyncSummary:
     updated: int = 0
     retired: int = 0
     restored: int = 0
+    conflicts: list[Problem] = field(default_factory=list)  # ids that belong to a card of another origin
 
     @property
     def changed(self) -> bool:
@@ -39,8 +51,6 @@ class SyncSummary:
         return text + (f", {self.restored} restored" if self.restored else "")
 
 
-# a card in no queue: suspended, or buried until a study-day start still ahead of :now (NULL: not buried)
-_AVAILABLE = "s.suspended = 0 AND (s.buried_until IS NULL OR :now IS NULL OR s.buried_until <= :now)"
 
 NEW_STATE = {"state": 1, "step": 0, "stability": None, "difficulty": None, "last_review": None,
              "reps": 0, "lapses": 0}
@@ -49,9 +59,19 @@ NEW_STATE = {"state": 1, "step": 0, "stability": None, "difficulty": None, "last
 class Store:
     """One quizapp database file."""
 
-    def __init__(self, path: Path | str, timeout: float = 2.0) -> None:
+    def __init__(self, path: Path | str, timeout: float = 2.0, progress: Progress | None = None,
+                 synchronous: str = "FULL") -> None:
+        """`progress(what, done, total)` hears about long work on opening (a migration that
+        converts the review log; the backup made before it). `synchronous` FULL (the default)
+        fsyncs every commit, so a rating survives even a power cut; NORMAL (benchmarks against
+        peers that do not fsync) survives a crash or kill -9 but may lose the last commits on
+        power loss, never corrupting the file."""
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         self.path = Path(path).expanduser()
         self._timeout = timeout
+        self._synchronous = synchronous
+        self._progress = progress
         self.conn = self._connect()
         self._db = None
 
@@ -91,7 +111,7 @@ class Store:
                 raise StoreError(f"{path} is an SQLite file but not a quizapp database; it was left untouched")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
             self._migrate(conn, version)
         except StoreError:
             conn.close()
@@ -110,10 +130,59 @@ class Store:
     def _has_any_table(conn: sqlite3.Connection) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
 
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
+        """Run the pending migrations, each in one transaction with its version bump. Before one that
+        converts data, a backup copy of the file is made (VACUUM INTO); after it, the file is
+        compacted (VACUUM) so the space the old form took goes back to the disk."""
+        pending = range(version + 1, LATEST + 1)
+        converting = version > 0 and any(t in CONVERTS_DATA for t in pending) and self._has_reviews(conn)
+        if converting:
+            self._backup(conn, version)
+        for target in pending:
+            migration = MIGRATIONS[target - 1]
+            if not callable(migration):
+                conn.executescript(f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {target};\nCOMMIT;")
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                migration(conn, self._progress)
+                conn.execute(f"PRAGMA user_version = {target}")
+                conn.commit()
+            except BaseException:
+                _rollback(conn)
+                raise
+        if converting:
+            self._report("compacting the database", 0, 1)
+            conn.execute("VACUUM")
+            self._report("compacting the database", 1, 1)
+
+    def _report(self, what: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(what, done, total)
+
     @staticmethod
-    def _migrate(conn: sqlite3.Connection, version: int) -> None:
-        for target in range(version + 1, LATEST + 1):
-            conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target - 1]}\nPRAGMA user_version = {target};\nCOMMIT;")
+    def _has_reviews(conn: sqlite3.Connection) -> bool:
+        try:
+            return conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
+        """A full copy of the database as it was, next to it, before its data is converted."""
+        target = self.path.with_name(f"{self.path.name}.schema-{version}.bak")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.schema-{version}.{n}.bak")
+        self._report(f"backing up to {target}", 0, 1)
+        try:
+            conn.execute("VACUUM INTO ?", (str(target),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not back up {self.path} to {target} before converting it ({exc}); "
+                             "nothing was changed") from None
+        self._report(f"backing up to {target}", 1, 1)
+        self.backup_path = target
+        return target
 
     @property
     def schema_version(self) -> int:
@@ -124,12 +193,31 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; a lock or I/O failure becomes a StoreError and nothing is half-written."""
+        """One atomic write, holding the write lock from its first statement (BEGIN IMMEDIATE), so
+        what it reads cannot change under it before it writes (two windows on one database).
+
+        Any exception (a lock, I/O, KeyboardInterrupt, StaleState) rolls everything back: nothing
+        is half-written. sqlite3 errors become a StoreError.
+        """
+        conn = self.conn
         try:
-            with self.conn:
-                yield self.conn
+            conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise _translate_error(self.path, exc) from None
+        try:
+            yield conn
+            conn.commit()
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise _translate_error(self.path, exc) from None
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file (SQLite's PRAGMA data_version):
+        a cheap poll that tells a window its counts may be out of date."""
+        return int(self._value("PRAGMA data_version"))
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         try:
@@ -148,54 +236,86 @@ class Store:
 
     # -- content sync ----------------------------------------------------------------
 
-    def sync(self, cards: Sequence[Card], origin: str, now: str, retire: bool = True) -> SyncSummary:
-        """Make the database match `cards` from one origin (a deck folder).
+    def sync(self, cards: Sequence[Card], origin: str, now: str, retire: bool = True,
+             stamp: tuple[str, str] | None = None, progress: Progress | None = None) -> SyncSummary:
+        """Make the database match `cards` from one origin (a deck folder), in ONE transaction.
 
-        New ids are added, changed cards updated in place (history kept), ids of
-        this origin that vanished are retired (hidden, history kept) and come back
-        if they return. Unchanged content writes nothing.
+        New ids are added, changed cards updated in place (history kept), ids of this
+        origin that vanished are retired (hidden, history kept) and come back if they
+        return. Unchanged content writes nothing. An id that already belongs to a card
+        of another origin is not touched: it is reported in `conflicts` (naming both
+        places) and, like a parse error, stops retiring. The deck's fingerprint (and
+        `stamp`, a setting (key, value) the caller wants saved with it) is written last,
+        inside the same transaction: a sync killed at any point leaves the database as
+        it was, and the next sync does all of it.
         """
         summary = SyncSummary()
-        fingerprint = _fingerprint(cards, retire)
+        hashes = [card.content_hash() for card in cards]  # once each: the fingerprint and the rows share them
+        fingerprint = _fingerprint(cards, hashes, retire)
         key = f"synced:{origin}"
         if self.setting(key) == fingerprint:
+            if stamp is not None and self.setting(stamp[0]) != stamp[1]:
+                self.set_setting(*stamp)
             return summary  # this exact deck was synced last time: nothing can differ
-        existing = {row["id"]: row for row in self._rows(
-            "SELECT id, content_hash, retired, origin, position, source FROM cards")}
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for position, card in enumerate(cards):
-            seen.add(card.id)
-            row = _card_row(card, origin, position, now)
-            old = existing.get(card.id)
-            if old is None:
-                inserts.append(row)
-                summary.added += 1
-                continue
-            same = (old["content_hash"] == row["content_hash"] and not old["retired"]
-                    and old["origin"] == origin)
-            if same and old["position"] == position and old["source"] == row["source"]:
-                continue
-            del row["added_at"]
-            updates.append(row)
-            if old["retired"]:
-                summary.restored += 1
-            elif not same:
-                summary.updated += 1
-        to_retire = [cid for cid, old in existing.items()
-                     if retire and old["origin"] == origin and not old["retired"] and cid not in seen]
-        summary.retired = len(to_retire)
-        with self._transaction():
-            self.db["settings"].upsert({"key": key, "value": fingerprint}, pk="key")
-            if inserts:
-                self.db["cards"].insert_all(inserts)
-                self.db["schedule"].insert_all(
-                    {"card_id": row["id"], "due": now, **NEW_STATE} for row in inserts)
-            for row in updates:
-                self.db["cards"].update(row["id"], {k: v for k, v in row.items() if k != "id"})
-            for cid in to_retire:
-                self.db["cards"].update(cid, {"retired": 1, "updated_at": now})
+        with self._transaction() as conn:
+            existing = {row[0]: row for row in conn.execute(
+                "SELECT id, content_hash, retired, origin, position, source FROM cards")}
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            seen: set[str] = set()
+            for position, (card, content_hash) in enumerate(zip(cards, hashes)):
+                seen.add(card.id)
+                row = _card_row(card, origin, position, now, content_hash)
+                old = existing.get(card.id)
+                if old is None:
+                    inserts.append(row)
+                    summary.added += 1
+                    continue
+                old_hash, old_retired, old_origin, old_position, old_source = old[1:]
+                if old_origin != origin:
+                    summary.conflicts.append(Problem(
+                        card.path, card.line,
+                        f"card id {card.id!r} already belongs to the card at {old_source} (deck "
+                        f"{old_origin}); this card was not imported. Give it another id."))
+                    continue
+                same = old_hash == row["content_hash"] and not old_retired
+                if same and old_position == position and old_source == row["source"]:
+                    continue
+                updates.append(row)
+                if old_retired:
+                    summary.restored += 1
+                elif not same:
+                    summary.updated += 1
+            retire = retire and not summary.conflicts
+            to_retire = [(now, cid) for cid, old in existing.items()
+                         if retire and old[3] == origin and not old[2] and cid not in seen]
+            summary.retired = len(to_retire)
+            for start in range(0, len(inserts), SYNC_CHUNK):  # in chunks, to show progress on a big deck
+                chunk = inserts[start:start + SYNC_CHUNK]
+                conn.executemany(
+                    f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join(':' + c for c in CARD_COLUMNS)})",
+                    chunk)
+                conn.executemany(
+                    "INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
+                    "deck_topic) VALUES (?, 1, 0, ?, 0, 0, ?, ?, ?)",
+                    [(row["id"], now, origin, row["position"], row["topic"]) for row in chunk])
+                if progress is not None:
+                    progress("adding cards", start + len(chunk), len(inserts))
+            if updates:
+                columns = [c for c in CARD_COLUMNS if c not in ("id", "added_at")]
+                conn.executemany(
+                    f"UPDATE cards SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id", updates)
+                conn.executemany("UPDATE schedule SET deck_origin = ?, deck_position = ?, deck_topic = ?, "
+                                 "deck_retired = 0 WHERE card_id = ?",
+                                 [(origin, row["position"], row["topic"], row["id"]) for row in updates])
+            if to_retire:
+                conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", to_retire)
+                conn.executemany("UPDATE schedule SET deck_retired = 1 WHERE card_id = ?",
+                                 [(cid,) for _, cid in to_retire])
+            if not summary.conflicts:  # last: a deck with conflicts is looked at again next time
+                settings = [(key, fingerprint)] + ([stamp] if stamp is not None else [])
+                conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", settings)
         return summary
 
     # -- cards and counts ------------------------------------------------------------
@@ -222,98 +342,150 @@ class Store:
             "SELECT topic FROM cards WHERE retired = 0 GROUP BY topic ORDER BY min(origin), min(position)")]
 
     def topic_counts(self, now: str, day_end: str) -> list[dict[str, Any]]:
-        """Per topic: new cards, learning cards due today, review cards due today, total.
-
-        Suspended and buried cards are in the total only.
-        """
+        """Per topic: new cards, learning cards due today, review cards due today, total (suspended and
+        buried cards are counted in the total only). Reads the whole deck: for the topic list, not for
+        the path from a rating to the next card (that is `queue_counts`)."""
         return self._rows(
             f"""
-            SELECT c.topic AS topic,
-                   coalesce(sum(s.reps = 0 AND {_AVAILABLE}), 0) AS new,
-                   coalesce(sum(s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {_AVAILABLE}), 0) AS learning,
-                   coalesce(sum(s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {_AVAILABLE}), 0) AS due,
+            SELECT s.deck_topic AS topic,
+                   sum(s.reps = 0 AND {AVAILABLE}) AS new,
+                   sum(s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {AVAILABLE}) AS learning,
+                   sum(s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {AVAILABLE}) AS due,
                    count(*) AS total
-            FROM cards c JOIN schedule s ON s.card_id = c.id
-            WHERE c.retired = 0
-            GROUP BY c.topic ORDER BY min(c.origin), min(c.position)
+            FROM schedule s
+            WHERE s.deck_retired = 0
+            GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)
             """,
             {"now": now, "day_end": day_end},
         )
 
+    # The queue queries below walk one partial index of schedule (the card's topic and retirement are
+    # copied there), so their cost is bounded by what is due (or by the LIMIT), never by the size of
+    # the deck or of the history.
+
     def next_learning(self, before: str, topic: str | None, now: str | None = None) -> str | None:
-        """The learning/relearning card due soonest, if due before `before` (neither suspended nor buried at `now`)."""
+        """The learning/relearning card due soonest, if due at or before `before`."""
         return self._value(
-            "SELECT s.card_id FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.state IN (1, 3) AND s.due <= :before "
-            f"AND (:topic IS NULL OR c.topic = :topic) AND {_AVAILABLE} ORDER BY s.due LIMIT 1",
-            {"before": before, "topic": topic, "now": now or before})
+            f"SELECT s.card_id FROM schedule s INDEXED BY schedule_learning "
+            f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due <= :before AND {AVAILABLE} AND {IN_TOPIC} "
+            f"ORDER BY s.due LIMIT 1", {"before": before, "now": now or before, "topic": topic})
 
     def next_review(self, before: str, topic: str | None, now: str | None = None) -> str | None:
         return self._value(
-            "SELECT s.card_id FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.state = 2 AND s.due < :before "
-            f"AND (:topic IS NULL OR c.topic = :topic) AND {_AVAILABLE} ORDER BY s.due LIMIT 1",
-            {"before": before, "topic": topic, "now": now or before})
+            f"SELECT s.card_id FROM schedule s INDEXED BY schedule_review "
+            f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :before AND {AVAILABLE} AND {IN_TOPIC} "
+            f"ORDER BY s.due LIMIT 1", {"before": before, "now": now or before, "topic": topic})
 
     def next_new(self, topic: str | None, now: str | None = None) -> str | None:
+        """The first new card in deck order."""
         return self._value(
-            "SELECT c.id FROM cards c JOIN schedule s ON s.card_id = c.id "
-            f"WHERE c.retired = 0 AND s.reps = 0 AND (:topic IS NULL OR c.topic = :topic) AND {_AVAILABLE} "
-            "ORDER BY c.origin, c.position LIMIT 1", {"topic": topic, "now": now})
+            f"SELECT s.card_id FROM schedule s INDEXED BY schedule_new "
+            f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} "
+            f"ORDER BY s.deck_origin, s.deck_position LIMIT 1", {"now": now, "topic": topic})
+
+    def queue_counts(self, now: str, day_end: str, topic: str | None, new_cap: int, review_cap: int
+                     ) -> dict[str, int]:
+        """Cards left today: learning due before `day_end`, review due (at most `review_cap`) and new
+        (at most `new_cap`): the daily limits bound the counting itself."""
+        params = {"now": now, "day_end": day_end, "topic": topic}
+        learning = self._value(
+            f"SELECT count(*) FROM schedule s INDEXED BY schedule_learning "
+            f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC}", params)
+        review = self._value(
+            f"SELECT count(*) FROM (SELECT 1 FROM schedule s INDEXED BY schedule_review "
+            f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC} "
+            f"LIMIT :cap)", {**params, "cap": max(0, review_cap)})
+        new = self._value(
+            f"SELECT count(*) FROM (SELECT 1 FROM schedule s INDEXED BY schedule_new "
+            f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} LIMIT :cap)", {**params, "cap": max(0, new_cap)})
+        return {"learning": int(learning), "review": int(review), "new": int(new)}
 
     def studied_since(self, since: str) -> dict[str, int]:
-        """How many new cards were introduced and review cards reviewed since a time."""
-        row = self._rows(
-            "SELECT coalesce(sum(kind = 0), 0) AS new, coalesce(sum(kind = 2), 0) AS review, count(*) AS total "
-            "FROM reviews WHERE reviewed_at >= ?", (since,))[0]
+        """How many new cards were introduced and review cards reviewed since a time.
+
+        Runs on every rating: from the quarter-hour buckets when `since` starts one (a study day
+        always does), so a day of thousands of reviews costs a few dozen rows."""
+        start = to_ms(since)
+        if start % BUCKET_MS == 0:
+            row = self._rows(
+                "SELECT coalesce(sum(reviews * (kind = 0)), 0) AS new, coalesce(sum(reviews * (kind = 2)), 0) AS review, "
+                "coalesce(sum(reviews), 0) AS total FROM review_buckets WHERE bucket >= ?", (start // BUCKET_MS,))[0]
+        else:
+            row = self._rows(
+                f"SELECT coalesce(sum(kind = 0), 0) AS new, coalesce(sum(kind = 2), 0) AS review, count(*) AS total "
+                f"FROM review_log WHERE {ALL_KINDS} AND at >= ?", (start,))[0]
         return {k: int(v) for k, v in row.items()}
 
     def next_due_after(self, moment: str) -> str | None:
         return self._value(
-            "SELECT min(s.due) FROM schedule s JOIN cards c ON c.id = s.card_id "
-            "WHERE c.retired = 0 AND s.reps > 0 AND s.due > :now AND s.suspended = 0", {"now": moment})
+            "SELECT min(s.due) FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due > ? "
+            "AND s.suspended = 0", (moment,))
 
     # -- reviews ---------------------------------------------------------------------
 
     def record_review(self, card_id: str, rating: int, reviewed_at: str, duration_ms: int | None,
                       kind: int, before: dict[str, Any], after: dict[str, Any]) -> int:
-        """Append one review and move the card's state, atomically. Returns the review id."""
+        """Append one review and move the card from `before` to `after`, atomically. Returns the review id.
+
+        Recorded only if the card's schedule is still exactly `before` (checked inside the write
+        transaction): otherwise StaleState and nothing is written, so two windows never both
+        record a rating from the same state.
+        """
         with self._transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO reviews (card_id, rating, reviewed_at, duration_ms, kind, state_before, state_after) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (card_id, rating, reviewed_at, duration_ms, kind, json.dumps(before), json.dumps(after)))
-            self._write_state(conn, card_id, after)
-            return int(cursor.lastrowid)
+            if not self._move_state(conn, card_id, before, after):
+                raise StaleState(card_id, f"card {card_id} was just reviewed elsewhere (another window "
+                                          "or process); your rating was not recorded")
+            return ReviewLog(conn).append(card_id, rating, to_ms(reviewed_at), duration_ms, kind,
+                                          state_values(before), state_values(after))
 
     def undo_review(self, review_id: int) -> dict[str, Any]:
-        """Remove one review and put its card back in the state it had before it."""
+        """Remove one review and put its card back in the state it had before it.
+
+        Only if the card is still in the state that review produced: after a later review
+        (say, from another window) undoing would contradict the log, so StaleState instead.
+        """
         with self._transaction() as conn:
-            row = conn.execute("SELECT card_id, state_before FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            row = conn.execute("SELECT card_id, at, state, step, stability, difficulty, due, last_review, reps, "
+                               "lapses FROM review_log WHERE id = ?", (review_id,)).fetchone()
             if row is None:
                 raise StoreError(f"review {review_id} is not in the database {self.path}")
-            before = json.loads(row[1])
-            self._write_state(conn, row[0], before)
-            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            card_id, at = row[0], row[1]
+            log = ReviewLog(conn)
+            before_values = log.before_of(review_id, card_id, at)
+            if before_values is None:
+                raise StoreError(f"the state before review {review_id} is not in the database {self.path}")
+            before = state_from_values(before_values)
+            after = state_from_values(after_values(row[2:], at))
+            if not self._move_state(conn, card_id, after, before):
+                raise StaleState(card_id, f"card {card_id} was reviewed again elsewhere since; "
+                                          "the rating cannot be undone")
+            log.delete(review_id)
         return before
 
     @staticmethod
-    def _write_state(conn: sqlite3.Connection, card_id: str, state: dict[str, Any]) -> None:
-        conn.execute(
-            "UPDATE schedule SET state = :state, step = :step, stability = :stability, difficulty = :difficulty, "
-            "due = :due, last_review = :last_review, reps = :reps, lapses = :lapses WHERE card_id = :card_id",
-            {**{k: state.get(k) for k in ("state", "step", "stability", "difficulty", "due", "last_review")},
-             "reps": state.get("reps", 0), "lapses": state.get("lapses", 0), "card_id": card_id})
+    def _move_state(conn: sqlite3.Connection, card_id: str, expected: dict[str, Any],
+                    state: dict[str, Any]) -> bool:
+        """Set a card's schedule to `state` if it is exactly `expected` now; False (nothing written) if not."""
+        params = {k: state.get(k) for k in STATE_COLUMNS}
+        params.update({"old_" + k: expected.get(k) for k in STATE_COLUMNS})
+        for prefix in ("", "old_"):
+            params[prefix + "reps"] = params[prefix + "reps"] or 0
+            params[prefix + "lapses"] = params[prefix + "lapses"] or 0
+        cursor = conn.execute(
+            f"UPDATE schedule SET {', '.join(f'{k} = :{k}' for k in STATE_COLUMNS)} "
+            f"WHERE card_id = :card_id AND {' AND '.join(f'{k} IS :old_{k}' for k in STATE_COLUMNS)}",
+            {**params, "card_id": card_id})
+        return cursor.rowcount == 1
 
     def reviews_for(self, card_id: str) -> list[dict[str, Any]]:
-        rows = self._rows("SELECT * FROM reviews WHERE card_id = ? ORDER BY reviewed_at, id", (card_id,))
-        for row in rows:
-            row["state_before"] = json.loads(row["state_before"])
-            row["state_after"] = json.loads(row["state_after"])
-        return rows
+        """A card's reviews, oldest first, each with its states before and after as dicts."""
+        try:
+            return [review_dict(entry) for entry in ReviewLog(self.conn).card_chain(card_id)]
+        except sqlite3.Error as exc:
+            raise _translate_error(self.path, exc) from None
 
     def review_count(self) -> int:
-        return self._value("SELECT count(*) FROM reviews")
+        return self._value("SELECT count(*) FROM review_log")
 
     def schedule_state(self, card_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT state, step, stability, difficulty, due, last_review, reps, lapses "
@@ -349,21 +521,38 @@ class Store:
         return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        with self._transaction():
-            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+        with self._transaction() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
 
-def _fingerprint(cards: Sequence[Card], retire: bool) -> str:
+def _fingerprint(cards: Sequence[Card], hashes: Sequence[str], retire: bool) -> str:
     """One hash over a whole deck: ids, contents, order and sources."""
     import hashlib  # here, not at the top: ~20 ms of start-up when the deck is unchanged
 
     digest = hashlib.sha256(b"retire" if retire else b"keep")
-    for card in cards:
-        digest.update(f"{card.id}\0{card.content_hash()}\0{card.path}:{card.line}\n".encode())
+    for card, content_hash in zip(cards, hashes):
+        digest.update(f"{card.id}\0{content_hash}\0{card.path}:{card.line}\n".encode())
     return digest.hexdigest()
 
 
-def _card_row(card: Card, origin: str, position: int, now: str) -> dict[str, Any]:
+# a card the queue may show: in the deck, not suspended, not buried (until a time still to come)
+AVAILABLE = "s.deck_retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
+IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
+SYNC_CHUNK = 2000
+STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
+                "source", "position", "content_hash", "retired", "added_at", "updated_at")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    try:
+        conn.rollback()
+    except sqlite3.Error:
+        pass  # the connection is gone; SQLite rolls the journal back when the file is next opened
+
+
+def _card_row(card: Card, origin: str, position: int, now: str, content_hash: str) -> dict[str, Any]:
     return {
         "id": card.id,
         "topic": card.topic,
@@ -377,7 +566,7 @@ def _card_row(card: Card, origin: str, position: int, now: str) -> dict[str, Any
         "origin": origin,
         "source": f"{card.path}:{card.line}",
         "position": position,
-        "content_hash": card.content_hash(),
+        "content_hash": content_hash,
         "retired": 0,
         "added_at": now,
         "updated_at": now,

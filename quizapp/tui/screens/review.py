@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Header, Markdown, ProgressBar, Stati
 from quizapp.content import render_math
 from quizapp.content.sanitize import visible_controls
 from quizapp.srs import RATING_NAMES, Session, interval_label
-from quizapp.store import DatabaseLocked, DatabaseReadOnly, StoreError
+from quizapp.store import DatabaseLocked, DatabaseReadOnly, StaleState, StoreError
 from quizapp.tui.app import CardShown, DeckChanged
 from quizapp.tui.literal import literal
 from quizapp.tui.widgets.paged_markdown import PagedMarkdown, is_long
@@ -84,6 +84,21 @@ class ReviewScreen(Screen):
             self.title = f"Review · {len(self.session.card_ids)} chosen cards"
         self.watch(self.query_one("#card-scroll"), "scroll_y", self._more_if_near_the_end, init=False)
         self.show_next()
+        self._data_version = self._read_data_version()
+        self.set_interval(1.0, self._check_other_writers)
+
+    def _read_data_version(self) -> int | None:
+        try:
+            return self.session.store.data_version()
+        except StoreError:
+            return None
+
+    def _check_other_writers(self) -> None:
+        """Another process (a second window) committed: the counts may have changed (one cheap PRAGMA)."""
+        version = self._read_data_version()
+        if version is not None and version != self._data_version:
+            self._data_version = version
+            self._update_progress()
 
     # -- showing cards ------------------------------------------------------------------
 
@@ -184,6 +199,12 @@ class ReviewScreen(Screen):
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
         try:
             self.session.rate(self.card, rating, duration_ms)
+        except StaleState:
+            # another window rated this card from the same state first: show what is due now
+            self.notify("This card was just reviewed elsewhere (another window); your rating was not "
+                        "recorded. Showing the card as it is now.", title="Reviewed elsewhere", timeout=6)
+            self.show_next()
+            return
         except StoreError as exc:
             self.notify(f"{exc}\n{_not_saved(exc)}", title="Database", severity="error", timeout=10)
             return
@@ -193,6 +214,11 @@ class ReviewScreen(Screen):
     def action_undo(self) -> None:
         try:
             card = self.session.undo()
+        except StaleState:
+            self.notify("That card was reviewed again elsewhere since your rating, so it stays as it is "
+                        "(nothing undone).", title="Undo", severity="warning", timeout=6)
+            self._update_progress()
+            return
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error")
             return

@@ -1,0 +1,144 @@
+"""quizapp against Anki run headless (`anki.collection.Collection`, FSRS on), in the same run.
+
+Optional: needs the `anki` package (`pip install anki`, the `bench` extra; never a runtime
+dependency). Two figures, each a median over alternated repeats:
+
+- answering 1,000 new cards one by one: fetch the next card, work out the four previews (the
+  interval each button would give), rate Good and commit, plus the remaining count quizapp's
+  screen shows (Anki's queue call returns its counts too). Goal: within 1.5x of Anki.
+- importing 1,000 cards into an empty collection: quizapp parses a markdown deck and syncs it;
+  Anki reads a CSV file of the same notes (`get_csv_metadata` + `import_csv`). Goal: within 3x.
+
+Durability differs: quizapp fsyncs every rating by default (WAL, synchronous=FULL), ~9 ms on this
+project's disk; Anki answers in ~1.3 ms, far less than one fsync, so it does not fsync each answer.
+So answering is measured twice for quizapp: as shipped (FULL), and with the durability Anki gives
+(synchronous=NORMAL: every commit survives a crash or kill -9; the last ones may be lost on power
+loss). The ratio against Anki is taken at equal durability; the FULL figure is printed beside it.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench._data import write_deck  # noqa: E402
+from quizapp.srs import GOOD, Scheduler, Session, Settings  # noqa: E402
+from quizapp.store import Store  # noqa: E402
+from quizapp.sync import sync_path  # noqa: E402
+
+N = 1000
+
+
+def anki_collection(path: Path, n: int):
+    from anki.collection import Collection
+
+    col = Collection(str(path))
+    col.set_config("fsrs", True)
+    deck_id = col.decks.id("Bench")
+    conf = col.decks.config_dict_for_deck_id(deck_id)
+    conf["new"]["perDay"] = n
+    conf["rev"]["perDay"] = n
+    col.decks.update_config(conf)
+    col.decks.select(deck_id)
+    return col, deck_id
+
+
+def anki_answer(tmp: Path, n: int) -> float:
+    import anki.collection  # noqa: F401  (first: anki.scheduler alone is a circular import)
+    from anki.scheduler.v3 import CardAnswer
+
+    col, deck_id = anki_collection(tmp / "answer.anki2", n)
+    model = col.models.by_name("Basic")
+    for i in range(n):
+        note = col.new_note(model)
+        note["Front"], note["Back"] = f"Question {i}?", f"Answer {i}."
+        col.add_note(note, deck_id)
+    start = time.perf_counter()
+    for _ in range(n):
+        queued = col.sched.get_queued_cards(fetch_limit=1)
+        top = queued.cards[0]
+        card = col.get_card(top.card.id)
+        card.start_timer()
+        col.sched.describe_next_states(top.states)  # the four button labels
+        col.sched.answer_card(col.sched.build_answer(card=card, states=top.states, rating=CardAnswer.GOOD))
+    elapsed = time.perf_counter() - start
+    col.close()
+    return elapsed
+
+
+def quizapp_answer(tmp: Path, n: int, synchronous: str = "NORMAL") -> float:
+    store = Store(tmp / f"answer-{synchronous}.db", synchronous=synchronous)
+    sync_path(store, write_deck(tmp / f"answer-deck-{synchronous}", n))
+    session = Session(store, Scheduler(Settings(new_per_day=n, reviews_per_day=n)))
+    start = time.perf_counter()
+    for _ in range(n):
+        card = session.next_card()
+        session.previews(card)  # the four button labels
+        session.rate(card, GOOD, 1000)
+        session.remaining()
+    elapsed = time.perf_counter() - start
+    store.close()
+    return elapsed
+
+
+def anki_import(tmp: Path, n: int) -> float:
+    from anki.collection import ImportCsvRequest
+
+    csv = tmp / "notes.csv"
+    csv.write_text("".join(f"Question {i}: what does layer {i} compute?\tA weighted sum, card {i}.\n"
+                           for i in range(n)), encoding="utf-8")
+    col, _ = anki_collection(tmp / "import.anki2", n)
+    start = time.perf_counter()
+    metadata = col.get_csv_metadata(str(csv), None)
+    col.import_csv(ImportCsvRequest(path=str(csv), metadata=metadata))
+    elapsed = time.perf_counter() - start
+    assert col.card_count() == n, col.card_count()
+    col.close()
+    return elapsed
+
+
+def quizapp_import(tmp: Path, n: int) -> float:
+    deck = write_deck(tmp / "import-deck", n)
+    store = Store(tmp / "import.db")
+    start = time.perf_counter()
+    result = sync_path(store, deck)
+    elapsed = time.perf_counter() - start
+    assert result.summary.added == n and not result.deck.errors
+    store.close()
+    return elapsed
+
+
+def main(repeats: int = 3, n: int = N) -> dict[str, float]:
+    try:
+        import anki  # noqa: F401
+    except ImportError:
+        print("peer_anki: the anki package is not installed (pip install anki); skipped")
+        return {}
+    answers: dict[str, list[float]] = {"quizapp": [], "anki": [], "quizapp_fsync": []}
+    imports: dict[str, list[float]] = {"quizapp": [], "anki": []}
+    for _ in range(repeats):  # alternated, each in a fresh folder
+        for name, answer, load in (("quizapp", quizapp_answer, quizapp_import), ("anki", anki_answer, anki_import)):
+            with tempfile.TemporaryDirectory() as tmp:
+                answers[name].append(answer(Path(tmp), n))
+                imports[name].append(load(Path(tmp), n))
+        with tempfile.TemporaryDirectory() as tmp:
+            answers["quizapp_fsync"].append(quizapp_answer(Path(tmp), n, "FULL"))
+    result = {f"{what}_{name}_s": statistics.median(times[name])
+              for what, times in (("answer", answers), ("import", imports)) for name in times}
+    result["answer_ratio"] = result["answer_quizapp_s"] / result["answer_anki_s"]
+    result["import_ratio"] = result["import_quizapp_s"] / result["import_anki_s"]
+    print(f"answering {n:,} cards: quizapp {result['answer_quizapp_s']:.2f}s, Anki {result['answer_anki_s']:.2f}s "
+          f"({result['answer_ratio']:.2f}x; quizapp fsyncing every rating {result['answer_quizapp_fsync_s']:.2f}s); "
+          f"importing {n:,} cards: quizapp {result['import_quizapp_s']:.3f}s, "
+          f"Anki CSV {result['import_anki_s']:.3f}s ({result['import_ratio']:.2f}x) (medians of {repeats})")
+    return result
+
+
+if __name__ == "__main__":
+    main()
