@@ -28,8 +28,8 @@ PARAMS = [
     Param("lr_frac", 0.5, "SGD and momentum learning rate, as a fraction of SGD's limit 2/kappa", lo=0.01, hi=1.5),
     Param("momentum", 0.9, "momentum coefficient (beta)", lo=0.0, hi=0.999),
     Param("adam_lr", 0.2, "Adam learning rate", lo=1e-4, hi=10.0),
-    Param("target", 1e-6, "the loss to reach, as a fraction of the starting loss", lo=1e-12, hi=0.5),
-    Param("steps", 1500, "steps per optimizer", lo=10, hi=100000, quick=800),
+    Param("target", 1e-6, "the loss to reach, as a fraction of the starting loss", lo=1e-12, hi=0.5, quick=1e-4),
+    Param("steps", 1500, "steps per optimizer", lo=10, hi=100000, quick=500),
 ]
 
 START = (-8.0, 0.9)

@@ -27,7 +27,7 @@ def test_verdict_recomputed_from_the_loss_curves(result):
     assert all(points[0] == (0, start) for points in curves.values())  # same start for all three
     assert numbers["start_loss"] == pytest.approx(start)
     target = numbers["target_loss"]
-    assert target == pytest.approx(1e-6 * start)
+    assert target == pytest.approx(1e-4 * start)  # the quick run's target
     # the first streamed step under the target is the step the verdict quotes
     first = {name: next(step for step, loss in points if loss < target) for name, points in curves.items()}
     for name in curves:
