@@ -67,6 +67,7 @@ def main(ctx: DemoContext) -> None:
             f"and to bf16.")
     every = max(1, steps // 40)
     last: dict[str, float] = {}
+    worst_overflow, overflow_step = 0.0, -1   # a scale too large overflows early, while gradients are big
     for step in range(steps + 1):
         loss = nn.functional.mse_loss(model(x), y)
         opt.zero_grad()
@@ -83,6 +84,8 @@ def main(ctx: DemoContext) -> None:
                 overflow = (~torch.isfinite(c)).float().mean().item()
                 ctx.metric(step, name, flushed=flushed, overflowed=overflow)
                 last[f"{name} flushed"], last[f"{name} overflowed"] = flushed, overflow
+                if name.startswith("fp16 x") and overflow > worst_overflow:
+                    worst_overflow, overflow_step = overflow, step
             last["median"], last["loss"] = median, loss.item()
         if step < steps:
             opt.step()
@@ -93,7 +96,7 @@ def main(ctx: DemoContext) -> None:
 
     scaled = f"fp16 x {scale:g}"
     flushed_plain, flushed_scaled, flushed_bf16 = last["fp16 flushed"], last[f"{scaled} flushed"], last["bf16 flushed"]
-    overflow_scaled = last[f"{scaled} overflowed"]
+    overflow_scaled = worst_overflow
     plain_flushes = flushed_plain >= FLUSHED
     scaled_survives = flushed_scaled <= SURVIVE and overflow_scaled == 0
     bf16_survives = flushed_bf16 <= SURVIVE
@@ -101,14 +104,16 @@ def main(ctx: DemoContext) -> None:
     numbers = {
         "fp16_max": f16.max, "fp16_smallest_normal": f16.tiny, "bf16_max": bf16.max, "bf16_smallest_normal": bf16.tiny,
         "fp32_smallest_normal": f32.tiny, "final_loss": last["loss"], "final_median_abs_grad": last["median"],
-        "fp16_flushed": flushed_plain, "fp16_scaled_flushed": flushed_scaled, "fp16_scaled_overflowed": overflow_scaled,
+        "fp16_flushed": flushed_plain, "fp16_scaled_flushed": flushed_scaled, "fp16_scaled_max_overflowed": overflow_scaled,
         "bf16_flushed": flushed_bf16, "scale": scale,
     }
     settings = ctx.settings_text()
     summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
                + f"At the end the median gradient was {last['median']:.2g}. Cast to fp16 {flushed_plain:.1%} of the "
-               f"non-zero gradients became 0; with S={scale:g}, {flushed_scaled:.1%} (and {overflow_scaled:.1%} "
-               f"overflowed); in bf16 {flushed_bf16:.1%}. fp16 stops at {f16.max:.0f} and has normals down to "
+               f"non-zero gradients became 0; with S={scale:g}, {flushed_scaled:.1%} ("
+               + (f"but at step {overflow_step} {overflow_scaled:.1%} overflowed to inf" if overflow_scaled
+                  else "and none overflowed at any checkpoint")
+               + f"); in bf16 {flushed_bf16:.1%}. fp16 stops at {f16.max:.0f} and has normals down to "
                f"{f16.tiny:.2g}; bf16 reaches {bf16.max:.3g} and {bf16.tiny:.3g}, like fp32.")
     if not passed:
         missing = [what for what, ok in (
