@@ -26,7 +26,7 @@ CARDS = ["positional-encodings"]
 PARAMS = [
     Param("encoding", "sinusoidal", "the positional encoding added to the embeddings", choices=("sinusoidal", "learned")),
     Param("length", 8, "tokens per sequence", lo=3, hi=32),
-    Param("steps", 400, "Adam steps (a fresh batch of 128 each)", lo=10, hi=10000, quick=120),
+    Param("steps", 400, "Adam steps (a fresh batch of 128 each)", lo=10, hi=10000, quick=100),
     Param("lr", 0.003, "Adam learning rate", lo=1e-5, hi=0.1),
 ]
 
