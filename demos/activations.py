@@ -99,12 +99,12 @@ def main(ctx: DemoContext) -> None:
     summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
                + f"Test accuracy: linear model {linear:.1%}, MLP without activation {test_acc['none']:.1%}; "
                + ", ".join(f"{k} {v:.1%}" for k, v in nonlinear.items())
-               + f". Pass needs no-activation within {LINEAR_MARGIN:.0%} of the linear model and every "
-               f"nonlinear MLP at least {BEAT_MARGIN:.0%} above it.")
+               + f". Pass needs no-activation within {LINEAR_MARGIN * 100:.0f} points of the linear model and every "
+               f"nonlinear MLP at least {BEAT_MARGIN * 100:.0f} points above it.")
     if not passed:
         missing = []
         if not collapses:
-            missing.append(f"the MLP without activation was {none_gap:.0%} away from the linear model")
+            missing.append(f"the MLP without activation was {none_gap * 100:.1f} points away from the linear model")
         if not beats:
             missing.append(f"{worst_kind} reached only {nonlinear[worst_kind]:.0%}")
         summary += " " + "; ".join(missing) + ": not shown at these settings."
