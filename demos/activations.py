@@ -106,7 +106,7 @@ def main(ctx: DemoContext) -> None:
         if not collapses:
             missing.append(f"the MLP without activation was {none_gap * 100:.1f} points away from the linear model")
         if not beats:
-            missing.append(f"{worst_kind} reached only {nonlinear[worst_kind]:.0%}")
+            missing.append(f"{worst_kind} reached only {nonlinear[worst_kind]:.1%}")
         summary += " " + "; ".join(missing) + ": not shown at these settings."
     ctx.verdict(CLAIM, passed, numbers, summary=summary)
 
