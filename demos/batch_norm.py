@@ -69,7 +69,7 @@ def main(ctx: DemoContext) -> None:
         model = build(ctx.p.depth, norm).to(device)
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
         batches = torch.Generator().manual_seed(ctx.seed + 1)   # every run sees the same mini-batches
-        diverged_at = -1
+        diverged_at, acc = -1, float("nan")
         for step in range(1, steps + 1):
             model.train()
             idx = torch.randint(0, len(x), (64,), generator=batches).to(device)
