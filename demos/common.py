@@ -193,6 +193,15 @@ class DemoContext(Emitter):
         return ("with " + ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                                     for k, v in changed.items())) if changed else ""
 
+    def summary(self, text: str, failures: Sequence[str] = ()) -> str:
+        """An honest verdict summary at this run's settings: 'With lr=0.05: <text>', and when parts of the
+        claim were not seen, '<what failed>: not shown at these settings.' (never a canned text)."""
+        settings = self.settings_text()
+        out = (f"{settings[0].upper()}{settings[1:]}: " if settings else "") + text
+        if failures:
+            out += " " + "; ".join(failures) + ": not shown at these settings."
+        return out
+
 
 def parse_args(title: str, argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=title)
