@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = [a for a in sys.argv[1:]] or ["startup", "import_sync", "rating", "stats", "demo_overhead", "scheduler"]
+NAMES = [a for a in sys.argv[1:]] or ["startup", "import_sync", "rating", "stats", "demo_overhead", "scheduler",
+                                     "demo_times"]
 
 for name in NAMES:
     path = HERE / f"{name}.py"
