@@ -77,9 +77,10 @@ class TextView:
                 parts = ", ".join(f"{k}={_fmt(v)}" for k, v in fields["values"].items())
                 print(f"step {self.step:>5} {fields['series']}: {parts}", flush=True)
         elif event_type == "meta":
-            self._print(f"[bold]{fields['title']}[/bold] on {fields['device_name']}\nClaim: {fields['claim']}")
+            self._print(f"[bold]{_esc(fields['title'])}[/bold] on {_esc(fields['device_name'])}\n"
+                        f"Claim: {_esc(fields['claim'])}")
         elif event_type == "log":
-            self._print(fields["message"])
+            self._print(_esc(fields["message"]))
         elif event_type == "matrix":
             self._matrix(fields["label"], fields["data"])
         elif event_type == "verdict":
@@ -88,10 +89,10 @@ class TextView:
                 self.console.print(self._table())
             mark = "[green]PASS[/green]" if fields["passed"] else "[red]FAIL[/red]"
             numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in fields["numbers"].items())
-            self._print(f"{mark} {fields['claim']}\n{fields.get('summary', '')}\n{numbers}")
+            self._print(f"{mark} {_esc(fields['claim'])}\n{_esc(fields.get('summary', ''))}\n{_esc(numbers)}")
         elif event_type == "error":
             self.close()
-            self._print(f"[red]error:[/red] {fields['message']}")
+            self._print(f"[red]error:[/red] {_esc(fields['message'])}")
 
     def _matrix(self, label: str, data: Any) -> None:
         """A matrix as coloured half-blocks (two rows per line), or a size note without rich."""
@@ -134,12 +135,17 @@ class TextView:
         else:
             import re
 
-            print(re.sub(r"\[/?[a-z ]+\]", "", text), flush=True)
+            print(re.sub(r"(?<!\\)\[/?[a-z ]+\]", "", text).replace("\\[", "["), flush=True)
 
     def close(self) -> None:
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+
+def _esc(text: Any) -> str:
+    """Demo text shown literally: `[/data]` in a message is text, not rich markup."""
+    return str(text).replace("[", "\\[")
 
 
 def _fmt(value: Any) -> str:

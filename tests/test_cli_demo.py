@@ -67,3 +67,16 @@ def test_config_sets_the_demo_time_limit(tmp_path: Path, capsys):
     assert "demo_time_limit = 90 (seconds)" in capsys.readouterr().out
     assert main(["--db", db, "config", "demo_time_limit", "1"]) == 2
     assert "between 5 and 86400" in capsys.readouterr().err
+
+
+def test_a_demo_run_by_hand_draws_matrices_as_blocks_and_prints_demo_text_literally():
+    import subprocess
+    import sys
+
+    from .demos._run import REPO_ROOT
+
+    proc = subprocess.run([sys.executable, "-m", "demos.xor", "--quick", "--device", "cpu"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "▀" in proc.stdout and "(matrix" not in proc.stdout
+    assert "PASS" in proc.stdout
