@@ -32,6 +32,8 @@ PARAMS = [
     Param("min_time", 0.05, "seconds each timed repeat lasts at least", lo=0.005, hi=2.0, quick=0.02),
     Param("width", 1024, "width of the MLP whose training step is timed", lo=64, hi=8192, quick=512),
     Param("batch", 256, "batch size of that training step", lo=1, hi=8192, quick=128),
+    Param("threads", 0, "CPU threads (0: all cores); one thread is steadier on a busy machine", lo=0, hi=512,
+          quick=1),
 ]
 NEAR_PEAK = 0.75  # the largest size must keep this share of the best throughput seen
 
@@ -55,25 +57,43 @@ def timed_batch(fn: Callable[[], object], device: torch.device, calls: int, limi
     return (time.perf_counter() - start) / done
 
 
-def bench(fn: Callable[[], object], device: torch.device, min_time: float, samples: int) -> float:
-    """Median seconds per call of fn: 2 warm-up calls, then `samples` timed batches of about min_time each."""
+def calibrate(fn: Callable[[], object], device: torch.device, min_time: float) -> int:
+    """2 warm-up calls, then the number of calls one timed batch needs to last about min_time."""
     for _ in range(2):
         fn()
     sync(device)
     calls = 1
-    while calls < 1 << 16:  # calibrate: double the batch until one batch takes min_time
+    while calls < 1 << 16:  # double the batch until one batch takes min_time
         if timed_batch(fn, device, calls, 4 * min_time) * calls >= min_time:
             break
         calls *= 2
+    return calls
+
+
+def bench(fn: Callable[[], object], device: torch.device, min_time: float, samples: int) -> float:
+    """Median seconds per call of fn over `samples` timed batches of about min_time each, after warm-up."""
+    calls = calibrate(fn, device, min_time)
     return statistics.median(timed_batch(fn, device, calls, 4 * min_time) for _ in range(samples))
 
 
-def matmul_gflops(n: int, device: torch.device, gen: torch.Generator, min_time: float, samples: int) -> tuple[float, float]:
-    a = torch.randn(n, n, generator=gen).to(device)
-    b = torch.randn(n, n, generator=gen).to(device)
-    c = torch.empty(n, n, device=device)
-    seconds = bench(lambda: torch.mm(a, b, out=c), device, min_time, samples)
-    return 2 * n ** 3 / seconds / 1e9, seconds
+def matmul_rates(sizes: list[int], device: torch.device, gen: torch.Generator, min_time: float,
+                 samples: int) -> list[tuple[float, float]]:
+    """(GFLOP/s, seconds per call) for an n x n float32 matmul at each size: the median of `samples` rounds.
+
+    The rounds interleave the sizes (32, 64, ..., then again), so a burst of load from other programs
+    hits every size alike instead of bending the curve at whichever size was being timed."""
+    jobs = []
+    for n in sizes:
+        a = torch.randn(n, n, generator=gen).to(device)
+        b = torch.randn(n, n, generator=gen).to(device)
+        c = torch.empty(n, n, device=device)
+        fn = (lambda a=a, b=b, c=c: torch.mm(a, b, out=c))
+        jobs.append((n, fn, calibrate(fn, device, min_time)))
+    times: dict[int, list[float]] = {n: [] for n in sizes}
+    for _ in range(samples):
+        for n, fn, calls in jobs:
+            times[n].append(timed_batch(fn, device, calls, 4 * min_time))
+    return [(2 * n ** 3 / statistics.median(times[n]) / 1e9, statistics.median(times[n])) for n in sizes]
 
 
 def train_step_ms(width: int, batch: int, device: torch.device, gen: torch.Generator,
@@ -117,10 +137,12 @@ def main(ctx: DemoContext) -> None:
     devices = [torch.device("cpu")]
     if ctx.device.type == "cuda":
         devices.append(ctx.device)
+    if ctx.p.threads:
+        torch.set_num_threads(ctx.p.threads)
     sizes = sizes_up_to(ctx.p.max_n)
     min_time, samples = ctx.p.min_time, ctx.p.repeats
     width, batch = ctx.p.width, ctx.p.batch
-    ctx.log(f"float32 n x n matmul, n = {sizes}; {samples} timed repeats after warm-up, median; "
+    ctx.log(f"float32 n x n matmul, n = {sizes}; warm-up, then {samples} rounds over all sizes, median per size; "
             f"devices: {', '.join(d.type for d in devices)}; CPU threads: {torch.get_num_threads()}")
     if len(devices) == 1:
         why = "--device cpu was given" if ctx.args.device == "cpu" else "no CUDA GPU is available here"
@@ -130,8 +152,7 @@ def main(ctx: DemoContext) -> None:
     for device in devices:
         name = device.type
         gflops[name] = []
-        for n in sizes:
-            rate, seconds = matmul_gflops(n, device, gen, min_time, samples)
+        for n, (rate, seconds) in zip(sizes, matmul_rates(sizes, device, gen, min_time, samples)):
             gflops[name].append(rate)
             ctx.metric(n, name, gflops=rate, ms=1e3 * seconds)
     ctx.matrix("GFLOP/s (rows: " + ", ".join(gflops) + f"; columns: n = {sizes})", [gflops[k] for k in gflops])
@@ -172,7 +193,7 @@ def main(ctx: DemoContext) -> None:
         summary = ctx.summary(
             f"At n={sizes[-1]} the GPU ran {gpu[-1]:.4g} GFLOP/s vs the CPU's {cpu[-1]:.3g} "
             f"({speedup:.3g}x); its throughput went {gpu[0]:.3g} -> {gpu[-1]:.4g} GFLOP/s from n={sizes[0]} "
-            f"(median of {samples} repeats per size). One training step: {step_ms['cpu']:.2f} ms on CPU, "
+            f"(median of {samples} rounds). One training step: {step_ms['cpu']:.2f} ms on CPU, "
             f"{step_ms['cuda']:.2f} ms on GPU.", failures)
     else:
         passed, cpu_why = grows(cpu, sizes)
@@ -180,7 +201,7 @@ def main(ctx: DemoContext) -> None:
         summary = ctx.summary(
             f"Only the CPU was measured ({why}), so the GPU speed-up is not tested here. What the CPU "
             f"shows: n={sizes[-1]} matmuls ran at {cpu[-1]:.3g} GFLOP/s vs {cpu[0]:.3g} at n={sizes[0]} "
-            f"({growth:.3g}x, median of {samples} repeats per size)"
+            f"({growth:.3g}x, median of {samples} rounds, {torch.get_num_threads()} CPU threads)"
             + (", since big dense products keep all the arithmetic units busy." if passed else "."),
             [cpu_why] if not passed else [])
     # Without a GPU only the second half of the claim was tested: say so in the verdict's claim itself.

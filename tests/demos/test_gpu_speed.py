@@ -57,5 +57,5 @@ def test_gpu_speed_knobs() -> None:
     sizes = sorted({e["step"] for e in events if e.type == "metric" and e["series"] == "cpu"})
     assert sizes == [32, 64, 128]
     verdict = next(e for e in events if e.type == "verdict")
-    assert verdict["summary"].startswith("With max_n=128, repeats=3: ") and "median of 3 repeats" in verdict["summary"]
+    assert verdict["summary"].startswith("With max_n=128, repeats=3: ") and "median of 3 rounds" in verdict["summary"]
     assert_rejects("gpu_speed", "max_n=100000", "from 64 to 8192")
