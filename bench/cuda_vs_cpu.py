@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -38,6 +39,7 @@ def run(name: str, device: str, quick: bool, timeout: float = 300.0) -> dict:
         command.append("--quick")
     env = {**os.environ, "PYTHONPATH": str(ROOT) + (os.pathsep + os.environ["PYTHONPATH"]
                                                     if os.environ.get("PYTHONPATH") else "")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
@@ -47,6 +49,8 @@ def run(name: str, device: str, quick: bool, timeout: float = 300.0) -> dict:
         stdout = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         stderr, code = f"timed out after {timeout:g} s", None
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)  # less swayed by other load
     verdict, meta, error = None, None, None
     for line in stdout.splitlines():
         try:
@@ -59,7 +63,7 @@ def run(name: str, device: str, quick: bool, timeout: float = 300.0) -> dict:
             meta = event.data
         elif event.type == "error":
             error = event["message"]
-    return {"demo": name, "device": device, "mode": "quick" if quick else "default", "wall_s": round(wall, 2),
+    return {"demo": name, "device": device, "mode": "quick" if quick else "default", "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "returncode": code, "device_name": (meta or {}).get("device_name"),
             "passed": verdict["passed"] if verdict else None, "numbers": verdict["numbers"] if verdict else None,
             "summary": verdict.get("summary") if verdict else None,
