@@ -272,6 +272,7 @@ async def test_quitting_does_not_wait_on_a_pipe_held_by_a_detached_grandchild(tm
             await pilot.press("q")
         took = time.monotonic() - start
         assert took < 3, f"quitting took {took:.1f}s"
+        assert screen.process.wait(timeout=3) is not None  # and the demo itself did not outlive the app
     finally:
         if pidfile.exists():
             os.kill(int(pidfile.read_text()), signal.SIGKILL)

@@ -280,13 +280,13 @@ class DemoProcess:
         """Stop the child and its group: SIGTERM now, SIGKILL after `grace` seconds, always reaped.
 
         With wait=False this returns at once (the pump thread finishes the job): the UI never
-        waits on a demo."""
+        waits on a demo. grace=0 kills at once (quitting: no thread may be left to escalate)."""
         if self.done.is_set():
             return
         self.cancelled = True
         self._grace = grace
         self._stop.set()
-        self._signal(signal.SIGTERM)
+        self._signal(signal.SIGKILL if grace <= 0 else signal.SIGTERM)
         if wait:
             self.done.wait(grace + 5.0)
 

@@ -241,10 +241,10 @@ class DemoScreen(Screen):
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error")
 
-    def _stop_process(self) -> None:
+    def _stop_process(self, grace: float = 0.5) -> None:
         """Stop the child without waiting for it (the runner's thread kills and reaps it)."""
         if self.process is not None and not self.process.done.is_set():
-            self.process.cancel(grace=0.5, wait=False)
+            self.process.cancel(grace=grace, wait=False)
 
     def _record_cancel(self) -> None:
         if self.tracker is not None and self.process is not None and self.result is None:
@@ -285,7 +285,7 @@ class DemoScreen(Screen):
         self.app.push_screen(KnobForm(self.info, current, quick=self.quick), rerun)
 
     def on_unmount(self) -> None:
-        self._stop_process()
+        self._stop_process(grace=0)  # the app may be quitting: kill now, nothing will be left to escalate
 
 
 def _claim(claim: str) -> Text:
