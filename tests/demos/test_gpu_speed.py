@@ -31,7 +31,9 @@ def test_gpu_speed_quick_cpu_only() -> None:
     # the verdict, recomputed: grew from the smallest size and stayed near the peak
     rates = [to_number(cpu[n]["gflops"]) for n in sizes]
     assert numbers["cpu_gflops_peak"] == max(rates) and numbers["cpu_peak_n"] == sizes[rates.index(max(rates))]
-    assert large > small and large >= 0.75 * max(rates)
+    from demos.gpu_speed import NEAR_PEAK
+
+    assert large > small and large >= NEAR_PEAK * max(rates)
     assert events[0]["x_label"] == "matrix size n"  # the x axis is labelled as what it is
     assert "no gpu" in verdict["summary"].lower() or "--device cpu" in verdict["summary"]
     assert "gpu_speedup_largest" not in numbers
@@ -42,7 +44,7 @@ def test_a_curve_that_peaked_and_fell_does_not_hold() -> None:
 
     sizes = sizes_up_to(512)
     assert sizes == [32, 64, 128, 256, 512] and sizes_up_to(600) == [32, 64, 128, 256, 512, 600]
-    ok, why = grows([1.0, 5.0, 20.0, 40.0, 12.0], sizes)
+    ok, why = grows([1.0, 5.0, 20.0, 40.0, 12.0], sizes)  # 12 < 0.6 x 40
     assert not ok and "peaked at n=256" in why and "fell to 12" in why
     assert grows([1.0, 5.0, 20.0, 40.0, 38.0], sizes) == (True, "")
     assert not grows([3.0, 2.0, 2.0, 2.0, 2.5], sizes)[0]
