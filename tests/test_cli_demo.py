@@ -80,3 +80,13 @@ def test_a_demo_run_by_hand_draws_matrices_as_blocks_and_prints_demo_text_litera
     assert proc.returncode == 0, proc.stderr
     assert "▀" in proc.stdout and "(matrix" not in proc.stdout
     assert "PASS" in proc.stdout
+
+
+def test_every_demo_declares_knobs_that_the_app_reads_exactly_from_its_source():
+    import importlib
+
+    for name, info in available_demos().items():
+        module = importlib.import_module(f"demos.{name}")
+        declared = list(getattr(module, "PARAMS", []))
+        assert declared, f"{name} declares no PARAMS"
+        assert list(info.params) == declared, f"{name}: a Param(...) call the app cannot read (not literal?)"
