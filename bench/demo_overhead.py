@@ -16,12 +16,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from quizapp.demo.registry import available_demos  # noqa: E402
-from quizapp.demo.runner import demo_command, run_to_end  # noqa: E402
+from quizapp.demo.runner import demo_command, demo_env, run_to_end  # noqa: E402
 
 
 def bare(name: str, quick: bool) -> float:
     start = time.perf_counter()
-    subprocess.run(demo_command(name, "cpu", quick), stdout=subprocess.DEVNULL, check=True, cwd=HERE.parent)
+    subprocess.run(demo_command(name, "cpu", quick), stdout=subprocess.DEVNULL, check=True, cwd=HERE.parent,
+                   env=demo_env())
     return time.perf_counter() - start
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NAMES = [a for a in sys.argv[1:]] or ["startup", "import_sync", "rating", "stats", "storage", "demo_overhead",
-                                      "scheduler", "peer_anki"]
+                                      "scheduler", "peer_anki", "demo_times", "long_answer", "browser_search"]
 
 for name in NAMES:
     path = HERE / f"{name}.py"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from demos.common import DemoContext, run
+from demos.common import DemoContext, Param, run
 
 TITLE = "CNN: conv/pool output sizes and translation generalisation"
 CLAIM = ("A convolution with a KxK kernel (stride 1, no padding) maps WxW to (W-K+1)x(W-K+1) and 2x2 pooling "
@@ -23,7 +23,14 @@ CARDS = ["cnn-layers", "cnn-conv-output-size", "cnn-pooling"]
 SIZE = 20     # images are SIZE x SIZE
 GLYPH = 5     # shapes are GLYPH x GLYPH
 MLP_EPOCH_FACTOR = 4
-NOISE = 0.08  # std of the Gaussian pixel noise
+PARAMS = [
+    Param("epochs", 8, "CNN training epochs (the MLP gets 4x as many)", lo=1, hi=30, quick=3),
+    Param("lr", 0.01, "Adam learning rate of both models", lo=1e-5, hi=1.0),
+    Param("n_train", 3072, "training images", lo=128, hi=8192, quick=1536),
+    Param("noise", 0.08, "standard deviation of the pixel noise", lo=0.0, hi=1.0),
+    Param("filters", 8, "filters in the first conv layer", lo=1, hi=32),
+    Param("mlp_hidden", 4, "hidden units of the MLP", lo=1, hi=256),
+]
 CLASSES = ["horizontal bar", "vertical bar", "cross", "square outline"]
 # Where a glyph's top-left corner may go. A margin of a few pixels keeps every shape away from
 # the border, where a valid (unpadded) convolution has fewer positions, so border effects do not
@@ -45,7 +52,7 @@ def glyphs() -> torch.Tensor:
     return g
 
 
-def make_images(n: int, cols: range, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def make_images(n: int, cols: range, gen: torch.Generator, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
     """n noisy SIZE x SIZE images, each one glyph at a row drawn from ROWS and a column from cols."""
     shapes = glyphs()
     y = torch.randint(0, len(CLASSES), (n,), generator=gen)
@@ -53,7 +60,7 @@ def make_images(n: int, cols: range, gen: torch.Generator) -> tuple[torch.Tensor
     col_choices = torch.tensor(list(cols))
     cs = col_choices[torch.randint(0, len(col_choices), (n,), generator=gen)]
     brightness = 0.7 + 0.3 * torch.rand(n, generator=gen)
-    x = NOISE * torch.randn(n, 1, SIZE, SIZE, generator=gen)
+    x = noise * torch.randn(n, 1, SIZE, SIZE, generator=gen)
     for i in range(n):
         r, c = int(rows[i]), int(cs[i])
         x[i, 0, r:r + GLYPH, c:c + GLYPH] += brightness[i] * shapes[y[i]]
@@ -61,11 +68,11 @@ def make_images(n: int, cols: range, gen: torch.Generator) -> tuple[torch.Tensor
 
 
 class SmallCNN(nn.Module):
-    def __init__(self) -> None:
+    def __init__(self, filters: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 8, kernel_size=5)
+        self.conv1 = nn.Conv2d(1, filters, kernel_size=5)
         self.pool1 = nn.MaxPool2d(2)
-        self.conv2 = nn.Conv2d(8, 16, kernel_size=3)
+        self.conv2 = nn.Conv2d(filters, 16, kernel_size=3)
         self.pool2 = nn.MaxPool2d(2)
         self.gpool = nn.AdaptiveMaxPool2d(1)
         self.fc = nn.Linear(16, len(CLASSES))
@@ -95,10 +102,9 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def main(ctx: DemoContext) -> None:
     device = ctx.device
-    epochs = 3 if ctx.quick else 8
-    n_train = 1536 if ctx.quick else 3072
+    epochs, n_train, lr, noise = ctx.p.epochs, ctx.p.n_train, ctx.p.lr, ctx.p.noise
     batch = 64
-    log_every = 8 if ctx.quick else 16
+    log_every = max(1, n_train // batch // 6)
 
     # The textbook case, computed by running the layers rather than by the formula.
     probe = torch.zeros(1, 1, 32, 32, device=device)
@@ -109,8 +115,8 @@ def main(ctx: DemoContext) -> None:
             f"2x2 max-pool -> {pool_out.shape[-1]}x{pool_out.shape[-2]}.")
 
     gen = torch.Generator().manual_seed(ctx.seed * 7919 + 31)
-    x_train, y_train = make_images(n_train, TRAIN_COLS, gen)
-    x_test, y_test = make_images(512, TEST_COLS, gen)
+    x_train, y_train = make_images(n_train, TRAIN_COLS, gen, noise)
+    x_test, y_test = make_images(512, TEST_COLS, gen, noise)
     x_train, y_train = x_train.to(device), y_train.to(device)
     x_test, y_test = x_test.to(device), y_test.to(device)
     ctx.log(f"Data: {SIZE}x{SIZE} images of {', '.join(CLASSES)} ({GLYPH}x{GLYPH}) plus noise. Train: shape's "
@@ -118,7 +124,7 @@ def main(ctx: DemoContext) -> None:
             f"{TEST_COLS.start}-{TEST_COLS.stop - 1} (never seen in training).")
     ctx.matrix(f"test image 0 ({CLASSES[int(y_test[0])]})", rows(x_test[0, 0]))
 
-    cnn = SmallCNN().to(device)
+    cnn = SmallCNN(ctx.p.filters).to(device)
     h = x_train[:1]
     for name, layer in cnn.layers():
         out = layer(h)
@@ -132,7 +138,7 @@ def main(ctx: DemoContext) -> None:
         h = torch.relu(out) if name.startswith("conv") else out
     ctx.log(f"fc: {h.flatten(1).shape[1]} -> {len(CLASSES)}")
 
-    hidden = 4
+    hidden = ctx.p.mlp_hidden
     mlp = nn.Sequential(nn.Flatten(), nn.Linear(SIZE * SIZE, hidden), nn.ReLU(), nn.Linear(hidden, len(CLASSES))).to(device)
     cnn_params = sum(p.numel() for p in cnn.parameters())
     mlp_params = sum(p.numel() for p in mlp.parameters())
@@ -140,10 +146,10 @@ def main(ctx: DemoContext) -> None:
 
     results: dict[str, dict[str, float]] = {}
     perm_gen = torch.Generator().manual_seed(ctx.seed * 7919 + 32)
-    ctx.log(f"Both train with Adam lr 1e-2, batch {batch}: the CNN for {epochs} epochs, the MLP (much cheaper "
+    ctx.log(f"Both train with Adam lr {lr:g}, batch {batch}: the CNN for {epochs} epochs, the MLP (much cheaper "
             f"per step) for {MLP_EPOCH_FACTOR * epochs} so that it fits its training positions too.")
     for name, model, n_epochs in (("cnn", cnn, epochs), ("mlp", mlp, MLP_EPOCH_FACTOR * epochs)):
-        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
         step = 0
         for epoch in range(1, n_epochs + 1):
             order = torch.randperm(n_train, generator=perm_gen).to(device)
@@ -168,15 +174,15 @@ def main(ctx: DemoContext) -> None:
 
     with torch.no_grad():
         filters = cnn.conv1.weight[:, 0]
-        for k in range(filters.shape[0]):
+        for k in range(min(8, filters.shape[0])):  # at most 8 of each: the screen shows 8 heatmaps
             ctx.matrix(f"conv1 filter {k} (5x5)", rows(filters[k]))
         maps = torch.relu(cnn.conv1(x_test[:1]))[0]
-        for k in range(maps.shape[0]):
+        for k in range(min(8, maps.shape[0])):
             ctx.matrix(f"conv1 feature map {k} of test image 0 ({shape_str(maps[None, k])})", rows(maps[k]))
         pooled = cnn.pool1(maps[None])[0]
         ctx.matrix(f"conv1 feature map 0 after 2x2 max-pool ({shape_str(pooled[None, 0])})", rows(pooled[0]))
 
-    x_same, y_same = make_images(512, TRAIN_COLS, gen)
+    x_same, y_same = make_images(512, TRAIN_COLS, gen, noise)
     x_same, y_same = x_same.to(device), y_same.to(device)
     ctx.log(f"On new images at the training positions: CNN {accuracy(cnn, x_same, y_same):.1%}, "
             f"MLP {accuracy(mlp, x_same, y_same):.1%}; at the shifted positions: CNN {results['cnn']['test']:.1%}, "
@@ -186,6 +192,10 @@ def main(ctx: DemoContext) -> None:
     mlp_test = results["mlp"]["test"]
     margin = cnn_test - mlp_test
     passed = conv32 == 28 and cnn_test >= 0.9 and margin >= 0.1
+    failures = [what for what, ok in (
+        (f"a 5x5 conv on 32x32 gave {conv32}, not 28", conv32 == 28),
+        (f"the CNN got only {cnn_test:.0%} at the shifted positions", cnn_test >= 0.9),
+        (f"the CNN beat the MLP by only {margin:.1%}", margin >= 0.1)) if not ok]
     ctx.verdict(
         CLAIM,
         passed,
@@ -199,12 +209,13 @@ def main(ctx: DemoContext) -> None:
             "cnn_params": cnn_params,
             "mlp_params": mlp_params,
         },
-        summary=(f"A 5x5 conv on 32x32 gave {conv32}x{conv32}. On shapes at unseen (shifted) positions the CNN "
-                 f"({cnn_params} params) scores {cnn_test:.1%}, the MLP ({mlp_params} params) {mlp_test:.1%} "
-                 f"despite {results['mlp']['train']:.1%} on its training positions. Pass needs 28, CNN >= 90% "
-                 f"and a margin >= 10 points."),
+        summary=ctx.summary(
+            f"A 5x5 conv on 32x32 gave {conv32}x{conv32}. On shapes at unseen (shifted) positions the CNN "
+            f"({cnn_params} params) scores {cnn_test:.1%}, the MLP ({mlp_params} params) {mlp_test:.1%} "
+            f"with {results['mlp']['train']:.1%} on its training positions. Pass needs 28, CNN >= 90% "
+            f"and a margin >= 10 points.", failures),
     )
 
 
 if __name__ == "__main__":
-    run(main, TITLE, CLAIM, CARDS)
+    run(main, TITLE, CLAIM, CARDS, PARAMS)

@@ -24,95 +24,13 @@ from dataclasses import asdict, dataclass
 from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
-from demos.protocol import Emitter
+from demos.protocol import Emitter, Param, UsageError, resolve_params  # noqa: F401 (re-exported)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class DemoFailed(RuntimeError):
     """Raised by a demo for a failure the user should read as one line."""
-
-
-class UsageError(ValueError):
-    """A bad --set: names the knob and what it accepts (exit status 2)."""
-
-
-@dataclass(frozen=True)
-class Param:
-    """One knob of a demo. Its type is its default's (bool, int, float or str).
-
-    `lo`/`hi` bound numbers (inclusive); `choices` lists the allowed values; `quick` is the
-    value a --quick run uses unless the user set one.
-    """
-
-    name: str
-    default: bool | int | float | str
-    help: str
-    lo: float | None = None
-    hi: float | None = None
-    choices: tuple[Any, ...] | None = None
-    quick: bool | int | float | str | None = None
-
-    @property
-    def kind(self) -> str:
-        return type(self.default).__name__
-
-    def allowed(self) -> str:
-        """What the knob accepts, in words, for error messages and forms."""
-        if self.choices is not None:
-            return "one of " + ", ".join(str(c) for c in self.choices)
-        if self.kind == "bool":
-            return "true or false"
-        if self.lo is not None and self.hi is not None:
-            return f"{'an integer' if self.kind == 'int' else 'a number'} from {self.lo:g} to {self.hi:g}"
-        return "an integer" if self.kind == "int" else ("a number" if self.kind == "float" else "text")
-
-    def parse(self, text: str) -> bool | int | float | str:
-        """A value typed by the user, checked against the knob's type and range."""
-        text = text.strip()
-        bad = UsageError(f"{self.name}={text!r} is not allowed: {self.name} takes {self.allowed()}")
-        value: bool | int | float | str
-        if self.kind == "bool":
-            lowered = text.lower()
-            if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
-                raise bad
-            value = lowered in ("true", "1", "yes", "on")
-        elif self.kind == "int":
-            try:
-                value = int(text)
-            except ValueError:
-                raise bad from None
-        elif self.kind == "float":
-            try:
-                value = float(text)
-            except ValueError:
-                raise bad from None
-            if not math.isfinite(value):
-                raise bad
-        else:
-            value = text
-        if self.choices is not None and value not in self.choices:
-            raise bad
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
-                raise bad
-        return value
-
-
-def resolve_params(params: Sequence[Param], settings: Sequence[str], quick: bool) -> dict[str, Any]:
-    """Knob values for one run: defaults (or quick values), overridden by `name=value` settings."""
-    by_name = {p.name: p for p in params}
-    values = {p.name: (p.quick if quick and p.quick is not None else p.default) for p in params}
-    for setting in settings:
-        name, sep, text = setting.partition("=")
-        name = name.strip()
-        if not sep:
-            raise UsageError(f"--set {setting!r}: write it as name=value")
-        if name not in by_name:
-            known = ", ".join(by_name) or "none"
-            raise UsageError(f"unknown parameter {name!r}; this demo's parameters: {known}")
-        values[name] = by_name[name].parse(text)
-    return values
 
 
 class TextView:
@@ -159,21 +77,57 @@ class TextView:
                 parts = ", ".join(f"{k}={_fmt(v)}" for k, v in fields["values"].items())
                 print(f"step {self.step:>5} {fields['series']}: {parts}", flush=True)
         elif event_type == "meta":
-            self._print(f"[bold]{fields['title']}[/bold] on {fields['device_name']}\nClaim: {fields['claim']}")
+            self._print(f"[bold]{_esc(fields['title'])}[/bold] on {_esc(fields['device_name'])}\n"
+                        f"Claim: {_esc(fields['claim'])}")
         elif event_type == "log":
-            self._print(fields["message"])
+            self._print(_esc(fields["message"]))
         elif event_type == "matrix":
-            self._print(f"(matrix {fields['label']}: {len(fields['data'])}x{len(fields['data'][0])})")
+            self._matrix(fields["label"], fields["data"])
         elif event_type == "verdict":
             self.close()
             if self.latest and self.console is not None:
                 self.console.print(self._table())
             mark = "[green]PASS[/green]" if fields["passed"] else "[red]FAIL[/red]"
             numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in fields["numbers"].items())
-            self._print(f"{mark} {fields['claim']}\n{fields.get('summary', '')}\n{numbers}")
+            self._print(f"{mark} {_esc(fields['claim'])}\n{_esc(fields.get('summary', ''))}\n{_esc(numbers)}")
         elif event_type == "error":
             self.close()
-            self._print(f"[red]error:[/red] {fields['message']}")
+            self._print(f"[red]error:[/red] {_esc(fields['message'])}")
+
+    def _matrix(self, label: str, data: Any) -> None:
+        """A matrix as coloured half-blocks (two rows per line), or a size note without rich."""
+        rows = data.tolist() if hasattr(data, "tolist") else data
+        if self.console is None:
+            print(f"(matrix {label}: {len(rows)}x{len(rows[0])})", flush=True)
+            return
+        from rich.text import Text
+
+        step = max(1, math.ceil(max(len(rows[0]), len(rows)) / 48))
+        grid = [[float(v) for v in row[::step]] for row in rows[::step]]
+        finite = [v for row in grid for v in row if math.isfinite(v)]
+        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+        span = (high - low) or 1.0
+
+        def colour(v: float) -> str:
+            if not math.isfinite(v):
+                return "magenta"
+            t = min(1.0, max(0.0, (v - low) / span))
+            return f"rgb({int(68 + t * 185)},{int(1 + t * 230)},{int(84 - t * 47)})"  # dark purple -> yellow
+
+        text = Text(f"{label}\n", style="bold")
+        for r in range(0, len(grid), 2):
+            for c, value in enumerate(grid[r]):
+                below = grid[r + 1][c] if r + 1 < len(grid) and c < len(grid[r + 1]) else None
+                text.append("▀", style=colour(value) + ("" if below is None else f" on {colour(below)}"))
+            text.append("\n")
+        text.append(f"{_fmt(low)} … {_fmt(high)}", style="dim")
+        self._live_print(text)
+
+    def _live_print(self, renderable: Any) -> None:
+        if self._live is not None:
+            self._live.console.print(renderable)
+        else:
+            self.console.print(renderable)
 
     def _print(self, text: str) -> None:
         if self.console is not None:
@@ -181,12 +135,17 @@ class TextView:
         else:
             import re
 
-            print(re.sub(r"\[/?[a-z ]+\]", "", text), flush=True)
+            print(re.sub(r"(?<!\\)\[/?[a-z ]+\]", "", text).replace("\\[", "["), flush=True)
 
     def close(self) -> None:
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+
+def _esc(text: Any) -> str:
+    """Demo text shown literally: `[/data]` in a message is text, not rich markup."""
+    return str(text).replace("[", "\\[")
 
 
 def _fmt(value: Any) -> str:
@@ -240,6 +199,15 @@ class DemoContext(Emitter):
         return ("with " + ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                                     for k, v in changed.items())) if changed else ""
 
+    def summary(self, text: str, failures: Sequence[str] = ()) -> str:
+        """An honest verdict summary at this run's settings: 'With lr=0.05: <text>', and when parts of the
+        claim were not seen, '<what failed>: not shown at these settings.' (never a canned text)."""
+        settings = self.settings_text()
+        out = (f"{settings[0].upper()}{settings[1:]}: " if settings else "") + text
+        if failures:
+            out += " " + "; ".join(failures) + ": not shown at these settings."
+        return out
+
 
 def parse_args(title: str, argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=title)
@@ -268,7 +236,8 @@ def device_name(torch: Any, device: Any) -> str:
 
 
 def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list[str],
-        params: Sequence[Param] = (), argv: list[str] | None = None, cpu_threads: int | None = 1) -> None:
+        params: Sequence[Param] = (), argv: list[str] | None = None, cpu_threads: int | None = 1,
+        x_label: str = "step") -> None:
     """Run a demo's main() under the shared command line and exit with its status.
 
     `cpu_threads`: these models are tiny, so a second thread buys nothing and, on a busy machine, makes
@@ -312,7 +281,7 @@ def run(main: Callable[[DemoContext], None], title: str, claim: str, cards: list
     ctx = DemoContext(args, device, emit, params, values)
     emit("meta", title=title, claim=claim, cards=list(cards), device=device.type,
          device_name=device_name(torch, device),
-         params={"quick": args.quick, "seed": args.seed, **values},
+         params={"quick": args.quick, "seed": args.seed, **values}, x_label=x_label,
          knobs=[{**asdict(p), "kind": p.kind} for p in params])
     status = EXIT_OK
     try:

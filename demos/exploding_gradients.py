@@ -14,23 +14,29 @@ import math
 
 import torch
 
-from demos.common import DemoContext, run
+from demos.common import DemoContext, Param, run
 
 TITLE = "Exploding gradients and gradient clipping"
 CLAIM = ("With large weights in a deep network the gradients grow multiplicatively, an SGD step overshoots "
          "and training blows up; clipping the gradient norm keeps the same training stable.")
 CARDS = ["exploding-gradients", "gradient-clipping"]
 
-DEPTH, WIDTH, IN = 20, 32, 8
-GAIN, LR, MAX_NORM = 1.1, 0.003, 1.0
+WIDTH, IN = 32, 8
+PARAMS = [
+    Param("depth", 20, "linear layers in the network", lo=2, hi=60),
+    Param("gain", 1.1, "initial weight scale relative to variance-preserving (1 = neutral)", lo=0.1, hi=3.0),
+    Param("lr", 0.003, "SGD learning rate, the same for both runs", lo=1e-5, hi=1.0),
+    Param("max_norm", 1.0, "clip_grad_norm_ threshold of the clipped run", lo=1e-3, hi=1e3),
+    Param("steps", 600, "full-batch SGD steps", lo=10, hi=5000, quick=150),
+]
 
 
-def make_net(device: torch.device) -> torch.nn.Sequential:
+def make_net(device: torch.device, depth: int, gain: float) -> torch.nn.Sequential:
     layers = []
-    for i in range(DEPTH):
-        layer = torch.nn.Linear(IN if i == 0 else WIDTH, WIDTH if i < DEPTH - 1 else 1)
+    for i in range(depth):
+        layer = torch.nn.Linear(IN if i == 0 else WIDTH, WIDTH if i < depth - 1 else 1)
         with torch.no_grad():
-            torch.nn.init.normal_(layer.weight, 0.0, GAIN / math.sqrt(layer.in_features))
+            torch.nn.init.normal_(layer.weight, 0.0, gain / math.sqrt(layer.in_features))
             torch.nn.init.zeros_(layer.bias)
         layers.append(layer)
     return torch.nn.Sequential(*layers).to(device)
@@ -38,21 +44,21 @@ def make_net(device: torch.device) -> torch.nn.Sequential:
 
 def main(ctx: DemoContext) -> None:
     device = ctx.device
-    steps = 150 if ctx.quick else 600
-    every = 2 if ctx.quick else 5
+    depth, gain, lr, max_norm, steps = ctx.p.depth, ctx.p.gain, ctx.p.lr, ctx.p.max_norm, ctx.p.steps
+    every = max(1, steps // 120)
     g = torch.Generator().manual_seed(ctx.seed)
     x = torch.randn(256, IN, generator=g)
     y = x @ (torch.randn(IN, 1, generator=g) / math.sqrt(IN))
     x, y = x.to(device), y.to(device)
 
-    base = make_net(device)
-    runs = [{"name": "no clipping", "clip": None}, {"name": f"clip {MAX_NORM:g}", "clip": MAX_NORM}]
+    base = make_net(device, depth, gain)
+    runs = [{"name": "no clipping", "clip": None}, {"name": f"clip {max_norm:g}", "clip": max_norm}]
     for r in runs:
         r["net"] = copy.deepcopy(base)
-        r["opt"] = torch.optim.SGD(r["net"].parameters(), lr=LR)
+        r["opt"] = torch.optim.SGD(r["net"].parameters(), lr=lr)
         r["losses"], r["grads"], r["broke_at"] = [], [], None
-    ctx.log(f"{DEPTH}-layer linear net, width {WIDTH}, weights N(0, ({GAIN}/sqrt(fan_in))^2); "
-            f"SGD lr={LR}, {steps} full-batch steps; grad_norm is the norm before clipping")
+    ctx.log(f"{depth}-layer linear net, width {WIDTH}, weights N(0, ({gain}/sqrt(fan_in))^2); "
+            f"SGD lr={lr:g}, {steps} full-batch steps; grad_norm is the norm before clipping")
 
     for step in range(steps + 1):
         for r in runs:
@@ -79,16 +85,20 @@ def main(ctx: DemoContext) -> None:
 
     plain, clipped = runs
 
-    def max_norm(grads: list[float]) -> float:
+    def peak(grads: list[float]) -> float:
         return float("inf") if any(not math.isfinite(v) for v in grads) else max(grads)
 
-    plain_first, plain_max = plain["grads"][0], max_norm(plain["grads"])
+    plain_first, plain_max = plain["grads"][0], peak(plain["grads"])
     growth = plain_max / plain_first
     plain_start, plain_final = plain["losses"][0], plain["losses"][-1]
     clip_start, clip_final = clipped["losses"][0], clipped["losses"][-1]
     plain_broke = (not math.isfinite(plain_final)) or plain_final > 100 * plain_start
     clip_ok = clipped["broke_at"] is None and math.isfinite(clip_final) and clip_final < clip_start
     passed = growth >= 1e3 and plain_broke and clip_ok
+    failures = [what for what, ok in (
+        (f"without clipping the gradient norm grew only {growth:.3g}x (not 1000x)", growth >= 1e3),
+        ("without clipping the loss did not blow up", plain_broke),
+        ("the clipped run did not stay finite and improve", clip_ok)) if not ok]
 
     numbers = {
         "plain_grad_norm_first": plain_first,
@@ -99,17 +109,19 @@ def main(ctx: DemoContext) -> None:
         "plain_broke_at_step": plain["broke_at"] if plain["broke_at"] is not None else -1,
         "clip_loss_start": clip_start,
         "clip_loss_final": clip_final,
-        "clip_grad_norm_max": max_norm(clipped["grads"]),
+        "clip_grad_norm_max": peak(clipped["grads"]),
     }
     finite_plain = [v for v in plain["grads"] if math.isfinite(v)]
     how = (f"the gradient norm went {plain_first:.3g} -> {max(finite_plain):.3g} -> {plain['grads'][-1]:.3g} and the "
            f"loss became {plain_final:.3g} at step {plain['broke_at']}"
            if plain["broke_at"] is not None
            else f"the gradient norm grew {growth:.3g}x and the loss ended at {plain_final:.3g}")
-    summary = (f"Without clipping {how}. With the norm clipped to {MAX_NORM:g} the same run stayed finite "
-               f"and its loss fell {clip_start:.3g} -> {clip_final:.3g} in {steps} steps.")
+    clip_how = (f"stayed finite and its loss went {clip_start:.3g} -> {clip_final:.3g}" if clipped["broke_at"] is None
+                else f"broke too (loss {clip_final:.3g} at step {clipped['broke_at']})")
+    summary = ctx.summary(f"Without clipping {how}. With the norm clipped to {max_norm:g} the same run {clip_how} "
+                          f"in {steps} steps.", failures)
     ctx.verdict(CLAIM, passed, numbers, summary=summary)
 
 
 if __name__ == "__main__":
-    run(main, TITLE, CLAIM, CARDS)
+    run(main, TITLE, CLAIM, CARDS, PARAMS)

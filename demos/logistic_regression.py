@@ -13,7 +13,7 @@ import math
 import torch
 from torch import nn
 
-from demos.common import DemoContext, run
+from demos.common import DemoContext, Param, run
 
 TITLE = "Logistic regression by hand: blobs vs half-moons"
 CLAIM = ("Logistic regression (sigmoid + log loss, trained by gradient descent) separates linearly "
@@ -22,22 +22,29 @@ CLAIM = ("Logistic regression (sigmoid + log loss, trained by gradient descent) 
 CARDS = ["logistic-regression"]
 
 GRID = 24
+PARAMS = [
+    Param("lr", 0.5, "logistic regression's gradient-descent step size", lo=1e-4, hi=10.0),
+    Param("steps", 1000, "logistic regression's full-batch steps", lo=10, hi=5000, quick=200),
+    Param("blob_std", 0.8, "spread of the two blobs (larger: they overlap more)", lo=0.05, hi=3.0),
+    Param("moon_noise", 0.1, "noise on the half-moons", lo=0.0, hi=1.0),
+    Param("mlp_steps", 1500, "the MLP's Adam steps on the moons", lo=10, hi=5000, quick=300),
+]
 
 
-def blobs(n: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def blobs(n: int, gen: torch.Generator, std: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Two Gaussian blobs around (-1, -1) (class 0) and (1, 1) (class 1), slightly overlapping."""
     y = (torch.arange(n) % 2).float()
     centres = torch.stack([2 * y - 1, 2 * y - 1], dim=1)
-    return centres + 0.8 * torch.randn(n, 2, generator=gen), y
+    return centres + std * torch.randn(n, 2, generator=gen), y
 
 
-def moons(n: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def moons(n: int, gen: torch.Generator, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Two interleaved half-circles (like sklearn's make_moons), centred on the origin."""
     y = (torch.arange(n) % 2).float()
     t = math.pi * torch.rand(n, generator=gen)
     upper = torch.stack([torch.cos(t), torch.sin(t)], dim=1)               # class 0
     lower = torch.stack([1 - torch.cos(t), 0.5 - torch.sin(t)], dim=1)     # class 1
-    x = torch.where(y[:, None] == 1, lower, upper) + 0.1 * torch.randn(n, 2, generator=gen)
+    x = torch.where(y[:, None] == 1, lower, upper) + noise * torch.randn(n, 2, generator=gen)
     return x - torch.tensor([0.5, 0.25]), y
 
 
@@ -98,18 +105,17 @@ def mlp(ctx: DemoContext, series: str, x: torch.Tensor, y: torch.Tensor,
 
 def main(ctx: DemoContext) -> None:
     device = ctx.device
-    steps = 200 if ctx.quick else 1000
-    mlp_steps = 300 if ctx.quick else 1500
-    every = 5 if ctx.quick else 20
+    steps, mlp_steps, lr = ctx.p.steps, ctx.p.mlp_steps, ctx.p.lr
+    every = max(1, max(steps, mlp_steps) // 60)
     gen = torch.Generator().manual_seed(ctx.seed * 7919 + 21)
     n = 400
 
     # (a) blobs: a line is the right model.
-    xb, yb = (t.to(device) for t in blobs(n, gen))
-    ctx.log(f"(a) {n} points in two Gaussian blobs (std 0.8) around (-1,-1) and (1,1). "
+    xb, yb = (t.to(device) for t in blobs(n, gen, ctx.p.blob_std))
+    ctx.log(f"(a) {n} points in two Gaussian blobs (std {ctx.p.blob_std:g}) around (-1,-1) and (1,1). "
             f"Logistic regression: p = sigmoid(w.x + b), loss = -mean(y log p + (1-y) log(1-p)), "
-            f"gradient dL/dw = X^T (p - y) / n, dL/db = mean(p - y), step w -= 0.5 * dL/dw.")
-    w, b, blob_acc = logistic_regression(ctx, "logreg blobs", xb, yb, steps, every)
+            f"gradient dL/dw = X^T (p - y) / n, dL/db = mean(p - y), step w -= {lr:g} * dL/dw.")
+    w, b, blob_acc = logistic_regression(ctx, "logreg blobs", xb, yb, steps, every, lr)
     wl = w.cpu().tolist()
     bl = b.item()
     ctx.log(f"Learned w = ({wl[0]:.3f}, {wl[1]:.3f}), b = {bl:.3f}: decision boundary is the line "
@@ -118,10 +124,10 @@ def main(ctx: DemoContext) -> None:
     ctx.matrix("logreg blobs P(y=1)", as_rows(torch.sigmoid(g @ w + b)), step=steps)
 
     # (b) moons: the boundary must curve.
-    xm, ym = (t.to(device) for t in moons(n, gen))
-    ctx.log(f"(b) {n} points on two interleaved half-moons (noise 0.1). Same logistic regression, "
+    xm, ym = (t.to(device) for t in moons(n, gen, ctx.p.moon_noise))
+    ctx.log(f"(b) {n} points on two interleaved half-moons (noise {ctx.p.moon_noise:g}). Same logistic regression, "
             f"then an MLP 2-32-32-1 (tanh, Adam) on the same points.")
-    wm, bm, moon_acc = logistic_regression(ctx, "logreg moons", xm, ym, steps, every)
+    wm, bm, moon_acc = logistic_regression(ctx, "logreg moons", xm, ym, steps, every, lr)
     model, mlp_acc = mlp(ctx, "mlp moons", xm, ym, mlp_steps, every)
     g = grid_points(-2.0, 2.0, -1.25, 1.25, device)
     ctx.matrix("logreg moons P(y=1)", as_rows(torch.sigmoid(g @ wm + bm)), step=steps)
@@ -131,6 +137,10 @@ def main(ctx: DemoContext) -> None:
 
     gap = mlp_acc - moon_acc
     passed = blob_acc >= 0.9 and mlp_acc >= 0.95 and gap >= 0.08
+    failures = [what for what, ok in (
+        (f"logistic regression got only {blob_acc:.0%} on the blobs", blob_acc >= 0.9),
+        (f"the MLP got only {mlp_acc:.0%} on the moons", mlp_acc >= 0.95),
+        (f"the MLP beat the line on the moons by only {gap:.1%}", gap >= 0.08)) if not ok]
     ctx.verdict(
         CLAIM,
         passed,
@@ -140,11 +150,12 @@ def main(ctx: DemoContext) -> None:
             "mlp_moons_acc": mlp_acc,
             "moons_gap": gap,
         },
-        summary=(f"Logistic regression reaches {blob_acc:.1%} on the blobs but only {moon_acc:.1%} on the moons, "
-                 f"where the MLP reaches {mlp_acc:.1%} (gap {gap:.1%}). Pass needs blobs >= 90%, "
-                 f"MLP >= 95% and a gap >= 8 points."),
+        summary=ctx.summary(
+            f"Logistic regression reaches {blob_acc:.1%} on the blobs and {moon_acc:.1%} on the moons, "
+            f"where the MLP reaches {mlp_acc:.1%} (gap {gap:.1%}). Pass needs blobs >= 90%, "
+            f"MLP >= 95% and a gap >= 8 points.", failures),
     )
 
 
 if __name__ == "__main__":
-    run(main, TITLE, CLAIM, CARDS)
+    run(main, TITLE, CLAIM, CARDS, PARAMS)

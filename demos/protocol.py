@@ -12,6 +12,9 @@ Event types (every object has a "type" key):
 - log:     message
 - verdict: claim, passed (bool), numbers ({name: number}), summary (str)
 - error:   message
+
+It also holds the knob declarations (`Param`, `resolve_params`): the demo uses them to read
+`--set name=value`, the app to validate the same values before it starts the child.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import json
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Sequence
 
 EVENT_TYPES = ("meta", "metric", "matrix", "log", "verdict", "error")
 
@@ -154,3 +157,91 @@ class Emitter:
 
     def error(self, message: str) -> None:
         self.emit("error", message=message)
+
+
+# -- knobs: declared by each demo, read by the app from the source (ast) and by the demo at run time --
+
+class UsageError(ValueError):
+    """A bad --set: names the knob and what it accepts (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One knob of a demo. Its type is its default's (bool, int, float or str).
+
+    `lo`/`hi` bound numbers (inclusive); `choices` lists the allowed values; `quick` is the
+    value a --quick run uses unless the user set one.
+    """
+
+    name: str
+    default: bool | int | float | str
+    help: str
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[Any, ...] | None = None
+    quick: bool | int | float | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.choices is not None:
+            object.__setattr__(self, "choices", tuple(self.choices))
+
+    @property
+    def kind(self) -> str:
+        return type(self.default).__name__
+
+    def allowed(self) -> str:
+        """What the knob accepts, in words, for error messages and forms."""
+        if self.choices is not None:
+            return "one of " + ", ".join(str(c) for c in self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        if self.lo is not None and self.hi is not None:
+            return f"{'an integer' if self.kind == 'int' else 'a number'} from {self.lo:g} to {self.hi:g}"
+        return "an integer" if self.kind == "int" else ("a number" if self.kind == "float" else "text")
+
+    def parse(self, text: str) -> bool | int | float | str:
+        """A value typed by the user, checked against the knob's type and range."""
+        text = text.strip()
+        bad = UsageError(f"{self.name}={text!r} is not allowed: {self.name} takes {self.allowed()}")
+        value: bool | int | float | str
+        if self.kind == "bool":
+            lowered = text.lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise bad
+            value = lowered in ("true", "1", "yes", "on")
+        elif self.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                raise bad from None
+        elif self.kind == "float":
+            try:
+                value = float(text)
+            except ValueError:
+                raise bad from None
+            if not math.isfinite(value):
+                raise bad
+        else:
+            value = text
+        if self.choices is not None and value not in self.choices:
+            raise bad
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
+                raise bad
+        return value
+
+
+def resolve_params(params: Sequence[Param], settings: Sequence[str], quick: bool) -> dict[str, Any]:
+    """Knob values for one run: defaults (or quick values), overridden by `name=value` settings."""
+    by_name = {p.name: p for p in params}
+    values = {p.name: (p.quick if quick and p.quick is not None else p.default) for p in params}
+    for setting in settings:
+        name, sep, text = setting.partition("=")
+        name = name.strip()
+        if not sep:
+            raise UsageError(f"--set {setting!r}: write it as name=value")
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise UsageError(f"unknown parameter {name!r}; this demo's parameters: {known}")
+        values[name] = by_name[name].parse(text)
+    return values

@@ -13,15 +13,20 @@ import math
 
 import torch
 
-from demos.common import DemoContext, run
+from demos.common import DemoContext, Param, run
 
 TITLE = "Weight initialization: zeros vs small random vs Xavier/He"
 CLAIM = ("Initializing all weights to zero leaves every hidden unit identical (the symmetry is never "
          "broken) so the network cannot learn, while a scaled random init such as Xavier or He trains well.")
 CARDS = ["weight-initialization", "xavier-he-initialization"]
 
-WIDTH, DEPTH = 32, 3
-INITS = ("zero", "N(0, 0.01)", "Xavier", "He")
+PARAMS = [
+    Param("lr", 0.05, "SGD learning rate (momentum 0.9) for every run", lo=1e-4, hi=1.0),
+    Param("steps", 1000, "full-batch training steps", lo=10, hi=5000, quick=200),
+    Param("width", 32, "hidden units per layer", lo=2, hi=256),
+    Param("depth", 3, "hidden layers", lo=1, hi=8),
+    Param("small_std", 0.01, "standard deviation of the 'small random' init", lo=1e-6, hi=1.0),
+]
 
 
 def make_data(seed: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -35,12 +40,12 @@ def make_data(seed: int, device: torch.device) -> tuple[torch.Tensor, torch.Tens
     return x.to(device), y.to(device)
 
 
-def make_net(kind: str, device: torch.device) -> torch.nn.Sequential:
+def make_net(kind: str, device: torch.device, width: int, depth: int, small_std: float) -> torch.nn.Sequential:
     layers: list[torch.nn.Module] = []
     d = 2
-    for _ in range(DEPTH):
-        layers += [torch.nn.Linear(d, WIDTH), torch.nn.ReLU()]
-        d = WIDTH
+    for _ in range(depth):
+        layers += [torch.nn.Linear(d, width), torch.nn.ReLU()]
+        d = width
     layers.append(torch.nn.Linear(d, 1))
     net = torch.nn.Sequential(*layers)
     with torch.no_grad():
@@ -49,8 +54,8 @@ def make_net(kind: str, device: torch.device) -> torch.nn.Sequential:
                 continue
             if kind == "zero":
                 torch.nn.init.zeros_(layer.weight)
-            elif kind == "N(0, 0.01)":
-                torch.nn.init.normal_(layer.weight, 0.0, 0.01)
+            elif kind == "small":
+                torch.nn.init.normal_(layer.weight, 0.0, small_std)
             elif kind == "Xavier":
                 torch.nn.init.xavier_normal_(layer.weight)
             else:
@@ -72,26 +77,27 @@ def unit_spread(net: torch.nn.Sequential) -> float:
 
 
 def first_layer(net: torch.nn.Sequential) -> list[list[float]]:
-    """First-layer weights as 3 x WIDTH: rows w_x, w_y, bias; one column per hidden unit."""
+    """First-layer weights as 3 x width: rows w_x, w_y, bias; one column per hidden unit."""
     layer = net[0]
     return torch.cat([layer.weight.detach().T, layer.bias.detach().unsqueeze(0)], dim=0).cpu().tolist()
 
 
 def main(ctx: DemoContext) -> None:
     device = ctx.device
-    steps = 200 if ctx.quick else 1000
-    every = 5 if ctx.quick else 10
-    lr = 0.05
+    steps, lr, width, depth, small_std = ctx.p.steps, ctx.p.lr, ctx.p.width, ctx.p.depth, ctx.p.small_std
+    every = max(1, steps // 100)
     x, y = make_data(ctx.seed, device)
     loss_fn = torch.nn.functional.binary_cross_entropy_with_logits
+    small = f"N(0, {small_std:g})"
 
     runs = []
-    for kind in INITS:
-        net = make_net(kind, device)
-        runs.append({"name": kind, "net": net,
+    for kind in ("zero", "small", "Xavier", "He"):
+        net = make_net(kind, device, width, depth, small_std)
+        runs.append({"name": small if kind == "small" else kind, "net": net,
                      "opt": torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9), "losses": []})
-    ctx.log(f"2-{WIDTH}-{WIDTH}-{WIDTH}-1 ReLU MLP, two-ring classification (256 points, balanced), "
-            f"SGD lr={lr} momentum 0.9, {steps} full-batch steps, biases start at 0 in every run")
+    shape = "-".join(["2", *[str(width)] * depth, "1"])
+    ctx.log(f"{shape} ReLU MLP, two-ring classification (256 points, balanced), "
+            f"SGD lr={lr:g} momentum 0.9, {steps} full-batch steps, biases start at 0 in every run")
 
     for step in range(steps + 1):
         for r in runs:
@@ -120,22 +126,29 @@ def main(ctx: DemoContext) -> None:
     zero_flat = abs(zero_final - zero_start) <= 0.01 * zero_start
     scaled_train = all(math.isfinite(finals[k]) and finals[k] < 0.25 * zero_final for k in ("Xavier", "He"))
     passed = zero_spread == 0.0 and zero_flat and scaled_train
+    failures = [what for what, ok in (("zero init's hidden units became different", zero_spread == 0.0),
+                                      ("zero init's loss moved", zero_flat),
+                                      ("Xavier and He did not both end below a quarter of zero init's loss",
+                                       scaled_train)) if not ok]
 
     numbers = {
         "zero_unit_spread_final": zero_spread,
         "he_unit_spread_final": unit_spread(by["He"]["net"]),
         "zero_loss_start": zero_start,
         "zero_loss_final": zero_final,
-        "small_loss_final": finals["N(0, 0.01)"],
+        "small_loss_final": finals[small],
         "xavier_loss_final": finals["Xavier"],
         "he_loss_final": finals["He"],
     }
-    summary = (f"Zero init: every hidden unit kept identical weights (spread {zero_spread:g}) and the loss stayed at "
-               f"{zero_final:.4f} (start {zero_start:.4f}); N(0, 0.01) ended at {finals['N(0, 0.01)']:.4f} "
-               f"(signal too small to learn in {steps} steps), while Xavier reached {finals['Xavier']:.3f} "
-               f"and He {finals['He']:.3f}.")
+    zero_text = (f"every hidden unit kept identical weights (spread {zero_spread:g})" if zero_spread == 0.0
+                 else f"the hidden units drifted apart (spread {zero_spread:.3g})")
+    small_text = (" (signal too small to learn in this run)" if finals[small] > 0.5 * zero_final else "")
+    summary = ctx.summary(
+        f"Zero init: {zero_text} and the loss went {zero_start:.4f} -> {zero_final:.4f}; {small} ended at "
+        f"{finals[small]:.4f}{small_text}, while Xavier reached {finals['Xavier']:.3f} and He "
+        f"{finals['He']:.3f} after {steps} steps.", failures)
     ctx.verdict(CLAIM, passed, numbers, summary=summary)
 
 
 if __name__ == "__main__":
-    run(main, TITLE, CLAIM, CARDS)
+    run(main, TITLE, CLAIM, CARDS, PARAMS)

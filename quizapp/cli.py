@@ -60,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("value", nargs="?")
     sub = command("demo", "run a live demo in the terminal")
     sub.add_argument("name", nargs="?")
-    sub.add_argument("--list", action="store_true", help="list demos and the cards that use them")
+    sub.add_argument("--list", action="store_true", help="list demos, their knobs and the cards that use them")
     sub.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     sub.add_argument("--quick", action="store_true")
+    sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="set one of the demo's knobs (repeatable); --list shows them")
     return parser
 
 
@@ -327,32 +329,42 @@ def cmd_import_history(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_SETTINGS = {"demo_time_limit": (5.0, 86400.0)}  # seconds a demo may run before it is stopped
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from quizapp.demo.runner import DEFAULT_TIME_LIMIT_S
     from quizapp.srs import Settings
     from quizapp.srs.scheduler import ADJUSTABLE, parse_setting
 
     if args.key == "parameters":
         return _config_parameters(args)
+    known = [*ADJUSTABLE, *DEMO_SETTINGS]
+    if args.key is not None and args.key not in known:
+        print(f"quizapp: error: unknown setting {args.key!r}; known: {', '.join(known)}, parameters", file=sys.stderr)
+        return 2
     store = _open_store(args)
     try:
         if args.key is not None and args.value is not None:
             try:
-                value = parse_setting(args.key, args.value)
+                value = parse_setting(args.key, args.value) if args.key in ADJUSTABLE else \
+                    _parse_demo_setting(args.key, args.value)
             except ValueError as exc:
                 print(f"quizapp: error: {exc}", file=sys.stderr)
                 return 2
             store.set_setting(args.key, str(value))
         settings = asdict(Settings.from_store(store.setting))
+        try:
+            settings["demo_time_limit"] = float(store.setting("demo_time_limit") or DEFAULT_TIME_LIMIT_S)
+        except ValueError:
+            settings["demo_time_limit"] = DEFAULT_TIME_LIMIT_S
     finally:
         store.close()
-    keys = [args.key] if args.key in ADJUSTABLE else list(ADJUSTABLE)  # parameters: see _config_parameters
-    if args.key is not None and args.key not in ADJUSTABLE:
-        print(f"quizapp: error: unknown setting {args.key!r}; known: {', '.join(ADJUSTABLE)}, parameters", file=sys.stderr)
-        return 2
+    keys = [args.key] if args.key in known else known  # parameters: see _config_parameters
     for key in keys:
-        print(f"{key} = {settings[key]}")
+        print(f"{key} = {settings[key]:g} (seconds)" if key in DEMO_SETTINGS else f"{key} = {settings[key]}")
     if args.key is None:
         from quizapp.srs.parameters import DEFAULT_PARAMETERS, format_parameters
 
@@ -388,8 +400,19 @@ def _config_parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_demo_setting(key: str, raw: str) -> float:
+    low, high = DEMO_SETTINGS[key]
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{key} must be a number of seconds, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{key} must be between {low:g} and {high:g} seconds, not {raw}")
+    return value
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from quizapp.demo.registry import available_demos
+    from quizapp.demo.registry import UsageError, available_demos
 
     demos = available_demos()
     if args.list or not args.name:
@@ -403,20 +426,50 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for name, info in demos.items():
             cards = ", ".join(users.get(name, [])) or "(no card yet)"
             print(f"{name:22} {info.title}\n{'':22} cards: {cards}")
+            if info.params:
+                knobs = ", ".join(f"{p.name}={_knob_value(p.default)}" for p in info.params)
+                print(f"{'':22} knobs: {knobs}")
         return 0
     if args.name not in demos:
         print(f"quizapp: error: unknown demo {args.name!r}; known: {', '.join(demos) or 'none'}",
               file=sys.stderr)
         return 2
-    import subprocess
-
-    from quizapp.demo.runner import demo_command
-
-    command = demo_command(args.name, device=args.device, quick=args.quick, json_lines=False)
+    info = demos[args.name]
     try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 130
+        info.resolve(args.set, args.quick)  # the same check, and message, as the demo's own --set
+    except UsageError as exc:
+        print(f"quizapp: error: {args.name}: {exc}", file=sys.stderr)
+        for param in info.params:
+            print(f"  {param.name:14} {param.allowed()} (default {_knob_value(param.default)}): {param.help}",
+                  file=sys.stderr)
+        return 2
+    from quizapp.tui.console_demo import run_in_console
+
+    result = run_in_console(info, args.device, args.quick, args.set, _demo_time_limit(args))
+    if result.returncode == 2 and result.status == "error":
+        return 2  # bad usage reported by the demo itself (e.g. --device cuda without CUDA)
+    return 0 if result.status in ("passed", "failed") else 1
+
+
+def _knob_value(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _demo_time_limit(args: argparse.Namespace) -> float:
+    from quizapp.demo.runner import DEFAULT_TIME_LIMIT_S
+
+    path = _db_path(args)
+    if not path.exists():
+        return DEFAULT_TIME_LIMIT_S
+    store = _open_store(args)
+    try:
+        raw = store.setting("demo_time_limit")
+    finally:
+        store.close()
+    try:
+        return float(raw) if raw else DEFAULT_TIME_LIMIT_S
+    except ValueError:
+        return DEFAULT_TIME_LIMIT_S
 
 
 def cmd_study(args: argparse.Namespace) -> int:

@@ -16,10 +16,11 @@ def bundled_content_dir() -> Path:
 
 
 def demos_dir() -> Path:
-    """The demos package's folder (found without importing any demo)."""
-    import demos
-
-    return Path(demos.__file__).resolve().parent
+    """The demo programs: inside the wheel (package data, never a top-level `demos` package), or
+    demos/ in a checkout. Found by location, never by import, so a `demos/` in the working
+    directory cannot take their place."""
+    installed = PACKAGE_DIR / "_bundled" / "demos"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "demos"
 
 
 def default_db_path() -> Path:

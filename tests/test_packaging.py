@@ -19,7 +19,10 @@ def test_wheel_ships_the_deck_and_demos_and_the_installed_app_finds_them(tmp_pat
     names = set(zipfile.ZipFile(wheel).namelist())
     decks = {p.name for p in (REPO / "content").glob("*.md") if p.name != "README.md"}
     assert {f"quizapp/_bundled/content/{name}" for name in decks} <= names
-    assert {"demos/protocol.py", "demos/common.py", "demos/xor.py"} <= names
+    bundled = {f"quizapp/_bundled/demos/{p.name}" for p in (REPO / "demos").glob("*.py")}
+    assert bundled <= names and "quizapp/_bundled/demos/xor.py" in names
+    assert not [n for n in names if n.startswith("demos/")], "a generic top-level `demos` package was installed"
+    assert not [n for n in names if "__pycache__" in n]
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     # run from an unrelated folder with only the unpacked wheel on the path (plus installed dependencies)
@@ -29,3 +32,8 @@ def test_wheel_ships_the_deck_and_demos_and_the_installed_app_finds_them(tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     assert str(site / "quizapp" / "_bundled" / "content") in result.stdout
     assert "0 errors, 0 warnings" in result.stdout
+    # the installed app runs a bundled demo (by its file path) from an unrelated folder
+    demo = subprocess.run([sys.executable, "-m", "quizapp", "--db", str(tmp_path / "q.db"), "demo", "xor", "--quick",
+                           "--device", "cpu"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "claim holds" in demo.stdout

@@ -496,14 +496,16 @@ class Store:
 
     def record_demo_run(self, card_id: str | None, demo: str, device: str, started_at: str, duration_s: float,
                         status: str, passed: bool | None, final_metrics: dict[str, Any], error: str | None,
-                        verdict: dict[str, Any] | None = None) -> int:
+                        verdict: dict[str, Any] | None = None, params: dict[str, Any] | None = None) -> int:
+        """One run of a demo, with the knob values it ran with (`params`, as the demo reported them)."""
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO demo_runs (card_id, demo, device, started_at, duration_s, status, passed, "
-                "final_metrics, error, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "final_metrics, error, verdict, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (card_id, demo, device, started_at, duration_s, status, None if passed is None else int(passed),
                  json.dumps(final_metrics, default=str), error,
-                 None if verdict is None else json.dumps(verdict, default=str)))
+                 None if verdict is None else json.dumps(verdict, default=str),
+                 None if params is None else json.dumps(params, default=str)))
             return int(cursor.lastrowid)
 
     def demo_runs(self, card_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -512,6 +514,7 @@ class Store:
         for row in rows:
             row["final_metrics"] = json.loads(row["final_metrics"])
             row["verdict"] = json.loads(row["verdict"]) if row["verdict"] else None
+            row["params"] = json.loads(row["params"]) if row.get("params") else None
         return rows
 
     # -- settings --------------------------------------------------------------------

@@ -63,3 +63,18 @@ def test_filters_and_feature_maps(result):
     maps = [m for label, m in matrices.items() if label.startswith("conv1 feature map") and "pool" not in label]
     assert filters and all(len(f) == 5 and len(f[0]) == 5 for f in filters)
     assert maps and all(len(m) == len(m[0]) == 16 for m in maps)
+
+
+def test_an_undertrained_cnn_is_reported_honestly():
+    from ._knobs import assert_rejects
+
+    code, events, stderr = run_demo("cnn", "--quick", "--json", "--device", "cpu", "--set", "epochs=1",
+                                    "--set", "lr=0.00002", "--set", "n_train=256")
+    assert code == 0, stderr
+    cnn = [e["values"]["test_acc"] for e in events if e.type == "metric" and e["series"] == "cnn"
+           and "test_acc" in e["values"]]
+    assert cnn[-1] < 0.9  # recomputed: one tiny epoch at a crawling rate does not learn the shapes
+    verdict = next(e for e in events if e.type == "verdict")
+    assert verdict["passed"] is False and "not shown at these settings" in verdict["summary"]
+    assert "epochs=1" in verdict["summary"]
+    assert_rejects("cnn", "filters=64", "from 1 to 32")

@@ -6,6 +6,7 @@ import math
 
 from demos.protocol import to_number
 
+from ._knobs import assert_rejects
 from ._run import passed_verdict, run_demo
 
 
@@ -40,3 +41,15 @@ def test_exploding_gradients_quick() -> None:
     assert math.isclose(numbers["clip_loss_start"], clipped[0][1], rel_tol=1e-9)
     assert math.isclose(numbers["clip_loss_final"], clipped[-1][1], rel_tol=1e-9)
     assert clipped[-1][1] < clipped[0][1]
+
+
+def test_exploding_gradients_knobs() -> None:
+    """With variance-preserving weights (gain 1) nothing explodes, and the verdict says so."""
+    rc, events, stderr = run_demo("exploding_gradients", "--quick", "--json", "--device", "cpu", "--set", "gain=0.9")
+    assert rc == 0, stderr
+    plain = [to_number(e["values"]["grad_norm"]) for e in events if e.type == "metric" and e["series"] == "no clipping"]
+    assert all(math.isfinite(v) for v in plain) and max(plain) < 1e3 * plain[0]  # recomputed: no explosion
+    verdict = [e for e in events if e.type == "verdict"][0]
+    assert verdict["passed"] is False and "not shown at these settings" in verdict["summary"]
+    assert "gain=0.9" in verdict["summary"]
+    assert_rejects("exploding_gradients", "gain=5", "from 0.1 to 3")

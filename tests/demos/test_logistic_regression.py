@@ -41,3 +41,17 @@ def test_probability_heatmaps(result):
     _, events, _ = result
     labels = {e["label"] for e in events if e.type == "matrix"}
     assert {"logreg blobs P(y=1)", "logreg moons P(y=1)", "mlp moons P(y=1)"} <= labels
+
+
+def test_overlapping_blobs_are_not_separable_and_the_verdict_says_so():
+    from ._knobs import assert_rejects
+
+    code, events, stderr = run_demo("logistic_regression", "--quick", "--json", "--device", "cpu",
+                                    "--set", "blob_std=2.5")
+    assert code == 0, stderr
+    blobs = [e["values"]["acc"] for e in events if e.type == "metric" and e["series"] == "logreg blobs"]
+    assert blobs[-1] < 0.9  # recomputed: heavily overlapping blobs defeat any line
+    verdict = next(e for e in events if e.type == "verdict")
+    assert verdict["passed"] is False and verdict["numbers"]["logreg_blobs_acc"] == pytest.approx(blobs[-1])
+    assert "With blob_std=2.5" in verdict["summary"] and "not shown at these settings" in verdict["summary"]
+    assert_rejects("logistic_regression", "lr=0", "from 0.0001 to 10")

@@ -6,6 +6,7 @@ import math
 
 from demos.protocol import to_number
 
+from ._knobs import assert_rejects
 from ._run import passed_verdict, run_demo
 
 
@@ -47,3 +48,19 @@ def test_vanishing_gradients_quick() -> None:
     assert math.isclose(numbers["loss_final_sigmoid"], sig[-1], rel_tol=1e-9)
     assert math.isclose(numbers["loss_final_residual"], res[-1], rel_tol=1e-9)
     assert sig[-1] > 0.7 * sig[0] and res[-1] < 0.5 * res[0]
+
+
+def test_vanishing_gradients_knobs() -> None:
+    """In a shallow sigmoid net the gradient does not vanish, and the verdict says so."""
+    rc, events, stderr = run_demo("vanishing_gradients", "--quick", "--json", "--device", "cpu", "--set", "depth=3")
+    assert rc == 0, stderr
+    first_last = {}
+    for e in events:
+        if e.type == "metric" and e["series"] == "sigmoid, default init" and "grad_norm" in e["values"]:
+            first_last.setdefault("first", to_number(e["values"]["grad_norm"]))
+            first_last["last"] = to_number(e["values"]["grad_norm"])
+    assert first_last["first"] / first_last["last"] > 1e-3  # recomputed: no vanishing in 3 layers
+    verdict = [e for e in events if e.type == "verdict"][0]
+    assert verdict["passed"] is False
+    assert "With depth=3" in verdict["summary"] and "not shown at these settings" in verdict["summary"]
+    assert_rejects("vanishing_gradients", "depth=1", "from 2 to 60")

@@ -6,6 +6,7 @@ import math
 
 from demos.protocol import to_number
 
+from ._knobs import assert_rejects
 from ._run import passed_verdict, run_demo
 
 
@@ -36,3 +37,18 @@ def test_weight_init_quick() -> None:
     assert set(matrices) == {"zero", "He"}
     assert all(to_number(v) == 0.0 for row in matrices["zero"] for v in row)
     assert any(to_number(v) != 0.0 for row in matrices["He"] for v in row)
+
+
+def test_weight_init_knobs() -> None:
+    """Too few steps for He/Xavier to learn: the verdict says so instead of claiming success."""
+    rc, events, stderr = run_demo("weight_init", "--quick", "--json", "--device", "cpu", "--set", "steps=10",
+                                  "--set", "lr=0.001")
+    assert rc == 0, stderr
+    assert events[0]["params"]["steps"] == 10
+    verdict = [e for e in events if e.type == "verdict"][0]
+    he = [to_number(e["values"]["loss"]) for e in events if e.type == "metric" and e["series"] == "He"]
+    zero = [to_number(e["values"]["loss"]) for e in events if e.type == "metric" and e["series"] == "zero"]
+    assert he[-1] >= 0.25 * zero[-1]  # He did not get far at these settings ...
+    assert verdict["passed"] is False and "not shown at these settings" in verdict["summary"]  # ... and it says so
+    assert "steps=10" in verdict["summary"]
+    assert_rejects("weight_init", "depth=99", "from 1 to 8")

@@ -46,3 +46,17 @@ def test_decision_region_heatmaps(result):
             data = e["data"]
             assert len(data) <= 32 and all(len(row) <= 32 for row in data)
             assert all(0.0 <= v <= 1.0 for row in data for v in row)
+
+
+def test_xor_without_an_activation_the_mlp_stays_linear_and_the_verdict_says_so():
+    from ._knobs import assert_rejects
+
+    code, events, stderr = run_demo("xor", "--quick", "--json", "--device", "cpu", "--set", "activation=none")
+    assert code == 0, stderr
+    mlp = [e["values"]["acc"] for e in events if e.type == "metric" and e["series"] == "mlp"]
+    assert max(mlp) <= 0.75  # recomputed: a stack of linear layers is still a line
+    verdict = next(e for e in events if e.type == "verdict")
+    assert verdict["passed"] is False
+    assert "With activation=none" in verdict["summary"] and "not shown at these settings" in verdict["summary"]
+    assert_rejects("xor", "activation=swish", "one of tanh, relu, sigmoid, none")
+    assert_rejects("xor", "hidden=0", "from 1 to 64")

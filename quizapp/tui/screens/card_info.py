@@ -119,14 +119,19 @@ def demo_runs(info: CardInfo) -> Table | Text:
         return Text("")
     if not info.demo_runs:
         return literal(f"Demo {info.card['demo']}: not run yet (d on the review screen runs it).", style="dim")
+    from quizapp.demo.registry import available_demos, settings_label
+
+    demo = available_demos().get(info.card["demo"])
     table = Table(title=literal(f"Runs of the demo {info.card['demo']}"), title_justify="left", title_style="bold")
-    for name in ("Started", "Device", "Took", "Status", "Verdict"):
-        table.add_column(name)
+    for name in ("Started", "Device", "Took", "Outcome", "Knobs"):
+        table.add_column(name, no_wrap=name == "Started")
     for run in info.demo_runs:
-        verdict = {1: Text("claim holds", style="green"), 0: Text("claim not shown", style="red")}.get(
-            run["passed"], Text("–", style="dim"))
+        # the verdict when there is one, else how the run ended (cancelled, timed out, error)
+        outcome = {1: Text("claim holds", style="green"), 0: Text("claim not shown", style="red")}.get(
+            run["passed"], literal(run["status"], style="dim"))
         started = f"{from_iso(run['started_at']).astimezone():%Y-%m-%d %H:%M}"
-        table.add_row(started, literal(run["device"]), f"{run['duration_s']:.1f}s", literal(run["status"]), verdict)
+        table.add_row(started, literal(run["device"]), f"{run['duration_s']:.1f}s", outcome,
+                      literal(settings_label(run.get("params"), demo)))
     last = info.demo_runs[0].get("verdict")
     if last and last.get("summary"):
         table.caption = literal(f"Last run: {last['summary']}")

@@ -1,7 +1,9 @@
 """Terminal charts drawn with Unicode: braille line charts and half-block heatmaps.
 
 Both keep their data and redraw only when told (`refresh`), so a demo posting
-hundreds of points costs a few redraws a second, not one per point.
+hundreds of points costs a few redraws a second, not one per point. A line chart keeps
+at most MAX_POINTS per series (it thins older points), and can keep the previous run's
+curves as a dimmed "ghost" behind the current ones, on the same axes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 PALETTE = ["#4ea1ff", "#ffb347", "#6fdc8c", "#ff6b6b", "#c792ea", "#89ddff"]
+GHOST = "grey42"
+MAX_POINTS = 2000
 BRAILLE_BASE = 0x2800
 # dot bit for (column 0/1, row 0..3) inside one braille cell
 DOTS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
@@ -36,19 +40,34 @@ class LineChart(Widget):
         super().__init__(**kwargs)
         self.title = title
         self.series: dict[str, list[tuple[float, float]]] = {}
+        self.ghost: dict[str, list[tuple[float, float]]] = {}  # the previous run's curves, drawn dimmed
+        self.x_label = "step"
 
     def add_point(self, series: str, step: float, value: float) -> None:
-        self.series.setdefault(series, []).append((step, value))
+        points = self.series.setdefault(series, [])
+        points.append((step, value))
+        if len(points) > MAX_POINTS:  # keep the shape, not every point: drop every other older one
+            points[:] = points[: -MAX_POINTS // 2 : 2] + points[-MAX_POINTS // 2 :]
+
+    def keep_as_ghost(self) -> None:
+        """The current curves become the dimmed previous run; the chart starts empty."""
+        if self.series:
+            self.ghost = self.series
+        self.series = {}
+        self.refresh()
 
     def render(self) -> Text:
         width = max(10, self.size.width - 10)
         height = max(2, self.size.height - 2)
-        points = [(s, v) for pts in self.series.values() for s, v in pts if math.isfinite(v)]
+        layers = [*self.ghost.values(), *self.series.values()]
+        points = [(s, v) for pts in layers for s, v in pts if math.isfinite(v)]
         text = Text()
         legend = Text(f"{self.title}  ", style="bold")
         for index, (name, pts) in enumerate(self.series.items()):
             last = pts[-1][1] if pts else float("nan")
             legend.append(f"● {name} {_fmt(last)}  ", style=PALETTE[index % len(PALETTE)])
+        if self.ghost:
+            legend.append("· previous run", style=GHOST)
         text.append_text(legend)
         text.append("\n")
         if not points:
@@ -71,7 +90,8 @@ class LineChart(Widget):
         cols, rows = width * 2, height * 4
         grid = [[0] * width for _ in range(height)]
         owner = [[-1] * width for _ in range(height)]
-        for index, pts in enumerate(self.series.values()):
+        ghosts = len(self.ghost)
+        for index, pts in enumerate(layers):  # ghosts first, so the current run is drawn over them
             previous = None
             for step, value in pts:
                 if not math.isfinite(value) or (log and value <= 0):
@@ -82,7 +102,7 @@ class LineChart(Widget):
                 for px, py in _segment(previous, (cx, cy)):
                     row = rows - 1 - py
                     grid[row // 4][px // 2] |= DOTS[px % 2][row % 4]
-                    owner[row // 4][px // 2] = index
+                    owner[row // 4][px // 2] = index - ghosts  # negative: a ghost
                 previous = (cx, cy)
         top = _fmt(10 ** y1 if log else y1)
         bottom = _fmt(10 ** y0 if log else y0)
@@ -92,11 +112,12 @@ class LineChart(Widget):
             text.append("│", style="dim")
             for c in range(width):
                 bits = grid[r][c]
-                style = PALETTE[owner[r][c] % len(PALETTE)] if bits else ""
+                who = owner[r][c]
+                style = (PALETTE[who % len(PALETTE)] if who >= 0 else GHOST) if bits else ""
                 text.append(chr(BRAILLE_BASE + bits) if bits else " ", style=style)
             text.append("\n")
         scale = " (log scale)" if log else ""
-        text.append(f"{'':9}step {x0:g} … {x1:g}{scale}", style="dim")
+        text.append(f"{'':9}{self.x_label} {x0:g} … {x1:g}{scale}", style="dim")
         return text
 
 
@@ -155,12 +176,7 @@ class Heatmap(Widget):
         self.refresh(layout=True)
 
     def _grid(self) -> list[list[float]]:
-        rows, cols = len(self.data), len(self.data[0])
-        scale = max(1, math.ceil(cols / self.max_width))
-        out_cols = math.ceil(cols / scale)
-        out_rows = math.ceil(rows / scale)
-        return [[self.data[min(rows - 1, r * scale)][min(cols - 1, c * scale)] for c in range(out_cols)]
-                for r in range(out_rows)]
+        return thin_grid(self.data, self.max_width)
 
     def get_content_width(self, container, viewport) -> int:
         return max(len(self.label), len(self._grid()[0])) + 1
@@ -169,20 +185,33 @@ class Heatmap(Widget):
         return (len(self._grid()) + 1) // 2 + 2
 
     def render(self) -> Text:
-        grid = self._grid()
-        finite = [v for row in grid for v in row if math.isfinite(v)]
-        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-        span = (high - low) or 1.0
-        text = Text(self.label + "\n", style="bold")
-        for r in range(0, len(grid), 2):
-            upper = grid[r]
-            lower = grid[r + 1] if r + 1 < len(grid) else None
-            for c, value in enumerate(upper):
-                fg = _colour((value - low) / span)
-                if lower is None:
-                    text.append("▀", style=fg)
-                else:
-                    text.append("▀", style=f"{fg} on {_colour((lower[c] - low) / span)}")
-            text.append("\n")
-        text.append(f"{_fmt(low)} … {_fmt(high)}", style="dim")
-        return text
+        return heatmap_text(self.label, self._grid())
+
+
+def thin_grid(data: list[list[float]], max_width: int) -> list[list[float]]:
+    """Every k-th row and column, so the matrix is at most `max_width` cells wide (and rows tall)."""
+    rows, cols = len(data), max(len(row) for row in data)
+    data = [row + [math.nan] * (cols - len(row)) for row in data]  # ragged rows: pad, do not crash
+    scale = max(1, math.ceil(cols / max_width), math.ceil(rows / max_width))
+    return [[data[min(rows - 1, r * scale)][min(cols - 1, c * scale)] for c in range(math.ceil(cols / scale))]
+            for r in range(math.ceil(rows / scale))]
+
+
+def heatmap_text(label: str, grid: list[list[float]]) -> Text:
+    """A matrix as half-blocks (two rows per line), viridis colours, with its value range below."""
+    finite = [v for row in grid for v in row if math.isfinite(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    span = (high - low) or 1.0
+    text = Text(label + "\n", style="bold")
+    for r in range(0, len(grid), 2):
+        upper = grid[r]
+        lower = grid[r + 1] if r + 1 < len(grid) else None
+        for c, value in enumerate(upper):
+            fg = _colour((value - low) / span)
+            if lower is None:
+                text.append("▀", style=fg)
+            else:
+                text.append("▀", style=f"{fg} on {_colour((lower[c] - low) / span)}")
+        text.append("\n")
+    text.append(f"{_fmt(low)} … {_fmt(high)}", style="dim")
+    return text
