@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--revert", action="store_true", help="go back to the parameters in force before")
     sub.add_argument("--list", action="store_true", help="list every parameter set kept, newest first")
     sub = command("config", "show the scheduling settings, or change one: quizapp config new_per_day 30; "
+                            'quizapp config learning_steps_min "1 10"; '
                             'quizapp config parameters "0.212, 1.2931, ..." (21 FSRS-6 values)')
     sub.add_argument("key", nargs="?")
     sub.add_argument("value", nargs="?")
@@ -319,7 +320,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from quizapp.srs import Settings
-    from quizapp.srs.scheduler import ADJUSTABLE, parse_setting
+    from quizapp.srs.scheduler import ADJUSTABLE, format_setting, parse_setting
 
     if args.key == "parameters":
         return _config_parameters(args)
@@ -331,7 +332,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 print(f"quizapp: error: {exc}", file=sys.stderr)
                 return 2
-            store.set_setting(args.key, str(value))
+            store.set_setting(args.key, format_setting(args.key, value))
         settings = asdict(Settings.from_store(store.setting))
     finally:
         store.close()
@@ -340,7 +341,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"quizapp: error: unknown setting {args.key!r}; known: {', '.join(ADJUSTABLE)}, parameters", file=sys.stderr)
         return 2
     for key in keys:
-        print(f"{key} = {settings[key]}")
+        print(f"{key} = {format_setting(key, settings[key])}")
     if args.key is None:
         from quizapp.srs.parameters import DEFAULT_PARAMETERS, format_parameters
 
