@@ -408,15 +408,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 130
 
 
+def match_topic(wanted: str, topics: list[str]) -> str | None:
+    """The topic named `wanted`, in any case and ignoring surrounding spaces; None if there is none."""
+    key = wanted.strip().casefold()
+    return next((topic for topic in topics if topic.casefold() == key), None)
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     content = _content_path(args)
     if not content.exists():
         print(f"quizapp: error: {content}: no such deck folder", file=sys.stderr)
         return 1
     store, result = _open_and_sync(args, content)
+    topic = getattr(args, "topic", None)
+    if topic is not None:
+        known = store.topics()
+        matched = match_topic(topic, known)
+        if matched is None:
+            store.close()
+            print(f"quizapp: error: no topic {topic!r} in {content}. Topics: {', '.join(known) or 'none'}",
+                  file=sys.stderr)
+            return 2
+        topic = matched
     from quizapp.tui.app import QuizApp
 
-    topic = getattr(args, "topic", None)
     app = QuizApp(store, sync=result, start_topic=topic, start_now=bool(getattr(args, "all", False) or topic))
     try:
         app.run()

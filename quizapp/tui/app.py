@@ -161,8 +161,50 @@ class QuizApp(App[int]):
         from quizapp.srs import Session
         from quizapp.tui.screens.review import ReviewScreen
 
+        self.reload_settings()
         session = Session(self.store, self.scheduler, topic=topic or None)
         self.push_screen(ReviewScreen(session))
+
+    def reload_settings(self) -> Settings:
+        """Read the settings again (the Settings screen saved one, or `quizapp config` ran meanwhile)."""
+        try:
+            settings = Settings.from_store(self.store.setting)
+        except StoreError:
+            return self.scheduler.settings
+        if settings != self.scheduler.settings:
+            self.scheduler = Scheduler(settings)
+        return settings
+
+    def action_custom_study(self, kind: str = "") -> None:
+        from quizapp.tui.screens.custom_study import CustomStudyScreen
+
+        if not isinstance(self.screen, CustomStudyScreen):
+            self.push_screen(CustomStudyScreen(kind), self.start_custom_study)
+
+    def start_custom_study(self, study) -> bool:
+        """A session over the cards `study` picks; says so when there are none. True if one started."""
+        from quizapp.srs.custom import custom_session
+        from quizapp.timeutil import utcnow
+        from quizapp.tui.screens.review import ReviewScreen
+
+        if study is None:
+            return False
+        try:
+            session = custom_session(study, self.store, self.scheduler, utcnow())
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", timeout=10)
+            return False
+        if session is None:
+            self.notify(study.empty_message, title="Custom study")
+            return False
+        self.push_screen(ReviewScreen(session))
+        return True
+
+    def action_settings(self) -> None:
+        from quizapp.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def action_home(self) -> None:
         """Back to the topic list: the one below the current screen, or a new one."""
@@ -241,6 +283,15 @@ class QuizApp(App[int]):
         yield SystemCommand("Browse: flagged cards", "Cards with any flag", lambda: self.action_browse("is:flagged"))
         yield SystemCommand("Browse: suspended cards", "Cards taken out of every queue",
                             lambda: self.action_browse("is:suspended"))
+        yield SystemCommand("Custom study", "One tag or topic, cards failed today, review ahead, more new "
+                            "cards, the hardest cards", self.action_custom_study)
+        from quizapp.srs.custom import KINDS
+
+        for kind, label in KINDS.items():
+            yield SystemCommand(f"Custom study: {label}", "A session over these cards; its ratings are real reviews",
+                                lambda kind=kind: self.action_custom_study(kind))
+        yield SystemCommand("Settings", "Desired retention, daily limits, learning steps, the hour a day starts",
+                            self.action_settings)
         yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
                             self.action_stats)
         yield SystemCommand("Scheduler", "FSRS parameters: optimize on your history, revert; retention vs workload",

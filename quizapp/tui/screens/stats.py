@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp.srs.statistics import Report, build_report
 from quizapp.store import StoreError
 from quizapp.timeutil import utcnow
 from quizapp.tui import report_view as view
+from quizapp.tui.widgets.footer import KeyFooter
 
 PANELS = ("today", "heatmap", "chart-30", "chart-90", "retention", "forecast", "counts", "topics", "tags")
 
@@ -43,7 +44,7 @@ class StatsScreen(Screen):
             yield Static("", id="stats-hardest-title", classes="stats-panel")
             yield DataTable(id="stats-hardest", cursor_type="row", zebra_stripes=True)
             yield Static("", id="stats-demos", classes="stats-panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Statistics"
