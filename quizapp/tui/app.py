@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from quizapp.content.sanitize import visible_controls
 from quizapp.srs import Scheduler, Settings
 from quizapp.store import Store, StoreError
 from quizapp.sync import SyncResult
+from quizapp.timeutil import utcnow
 from quizapp.tui.literal import escaped
 from quizapp.watch import DeckWatcher, Resync, resync_files, root_of
 
@@ -47,8 +49,10 @@ class QuizApp(App[int]):
     ]
 
     def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
-                 start_now: bool = False, quick_demos: bool = False, watch_seconds: float = 1.0) -> None:
+                 start_now: bool = False, quick_demos: bool = False, watch_seconds: float = 1.0,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__()
+        self.clock = clock  # "now" for sessions, counts and statistics (tests and snapshots fix it)
         self.quick_demos = quick_demos  # short demo runs (tests, slow machines)
         self.watch_seconds = watch_seconds  # how often the deck folder is looked at for edits
         self.watcher: DeckWatcher | None = None
@@ -162,7 +166,7 @@ class QuizApp(App[int]):
         from quizapp.tui.screens.review import ReviewScreen
 
         self.reload_settings()
-        session = Session(self.store, self.scheduler, topic=topic or None)
+        session = Session(self.store, self.scheduler, topic=topic or None, clock=self.clock)
         self.push_screen(ReviewScreen(session))
 
     def reload_settings(self) -> Settings:
@@ -184,13 +188,12 @@ class QuizApp(App[int]):
     def start_custom_study(self, study) -> bool:
         """A session over the cards `study` picks; says so when there are none. True if one started."""
         from quizapp.srs.custom import custom_session
-        from quizapp.timeutil import utcnow
         from quizapp.tui.screens.review import ReviewScreen
 
         if study is None:
             return False
         try:
-            session = custom_session(study, self.store, self.scheduler, utcnow())
+            session = custom_session(study, self.store, self.scheduler, self.clock(), clock=self.clock)
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error", timeout=10)
             return False

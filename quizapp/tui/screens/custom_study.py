@@ -16,7 +16,6 @@ from quizapp.srs.custom import (AHEAD, DEFAULT_AMOUNT, FAILED, KINDS, MAX_AMOUNT
                                 card_ids)
 from quizapp.store import StoreError
 from quizapp.store.study_queries import StudyQueries
-from quizapp.timeutil import utcnow
 from quizapp.tui.literal import literal
 
 AMOUNT_LABEL = {AHEAD: "Days ahead", "new": "New cards", "hardest": "Cards"}
@@ -123,7 +122,7 @@ class CustomStudyScreen(ModalScreen[CustomStudy | None]):
         preview = self.query_one("#custom-preview", Static)
         try:
             study = self.study()
-            count = len(card_ids(study, self.app.store, self.app.scheduler, utcnow()))
+            count = len(card_ids(study, self.app.store, self.app.scheduler, self.app.clock()))
         except ValueError as exc:
             preview.update(Text(str(exc).capitalize() + ".", style="italic"))
             return

@@ -55,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
-    ]  # q is the app's: quit, as the table says
+        Binding("q", "app.quit", "Quit", show=False),  # as the table says (a modal screen hides the app's keys)
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):  # taller than 24 rows: arrows and PgDn scroll it

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from quizapp.store import StoreError
-from quizapp.timeutil import study_day_end, to_iso, utcnow
+from quizapp.timeutil import study_day_end, to_iso
 from quizapp.tui.literal import literal
 from quizapp.tui.widgets.footer import KeyFooter
 
@@ -58,7 +58,7 @@ class HomeScreen(Screen):
     def action_refresh(self) -> None:
         """Counts again, with the settings as stored now (`quizapp config` may have changed them)."""
         table = self.query_one(DataTable)
-        now = utcnow()
+        now = self.app.clock()
         self.app.reload_settings()
         try:
             rows = self.app.store.topic_counts(
@@ -110,7 +110,7 @@ class HomeScreen(Screen):
 
         self.app.reload_settings()
         try:
-            nothing_due = Session(self.app.store, self.app.scheduler).next_card() is None
+            nothing_due = Session(self.app.store, self.app.scheduler, clock=self.app.clock).next_card() is None
         except StoreError as exc:
             self.notify(str(exc), severity="error", title="Database")
             return

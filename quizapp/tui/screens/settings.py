@@ -25,7 +25,7 @@ from textual.widgets import Header, Input, Label, Static
 from quizapp.srs import GOOD, Scheduler, Session, Settings, interval_label
 from quizapp.srs.scheduler import ADJUSTABLE, AGAIN, format_setting, parse_setting
 from quizapp.store import StoreError
-from quizapp.timeutil import study_day_end, study_day_start, to_iso, utcnow
+from quizapp.timeutil import study_day_end, study_day_start, to_iso
 from quizapp.tui.widgets.footer import KeyFooter
 
 FIELDS = {  # key: (label, what it means)
@@ -101,7 +101,7 @@ class SettingsScreen(Screen):
 
     def show_effects(self) -> None:
         """Every field's effect line, from the settings now in use."""
-        now = utcnow()
+        now = self.app.clock()
         scheduler: Scheduler = self.app.scheduler
         for key in FIELDS:
             try:

@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Header, Static
 
 from quizapp.srs.statistics import Report, build_report
 from quizapp.store import StoreError
-from quizapp.timeutil import utcnow
 from quizapp.tui import report_view as view
 from quizapp.tui.widgets.footer import KeyFooter
 
@@ -56,7 +55,7 @@ class StatsScreen(Screen):
 
     def action_refresh(self) -> None:
         try:
-            self.report = build_report(self.app.store, self.app.scheduler, utcnow())
+            self.report = build_report(self.app.store, self.app.scheduler, self.app.clock())
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error", timeout=10)
             return

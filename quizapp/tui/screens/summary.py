@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizapp.srs import Summary, interval_label
-from quizapp.timeutil import utcnow
 from quizapp.tui.widgets.footer import KeyFooter
 
 
@@ -76,7 +75,7 @@ class SummaryScreen(Screen):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        lines = summary_lines(self.summary, utcnow())
+        lines = summary_lines(self.summary, self.app.clock())
         yield Header()
         with Center():
             with Vertical(id="summary"):
