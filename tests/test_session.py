@@ -91,15 +91,22 @@ def test_summary_counts_reviews_and_cards_apart_and_the_real_time(store: Store, 
     assert (summary.new_today, summary.new_waiting) == (0, 2)  # two new cards wait for tomorrow's limit
 
 
-def test_the_rollover_hour_decides_when_the_daily_limit_resets(store: Store, deck_dir: Path, clock):
+def test_the_rollover_hour_decides_when_the_daily_limit_resets(store: Store, deck_dir: Path, clock, monkeypatch):
+    import time
     from datetime import datetime, timezone
 
-    sync_path(store, deck_dir)
-    clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
-    early = Session(store, Scheduler(Settings(new_per_day=1, rollover_hour=4)), clock=clock)
-    early.rate(early.next_card(), GOOD, 500)
-    assert early.limits_left(clock())[0] == 0
-    # the same review at 10:00 is "yesterday" for a day that starts at 11:00 local; local is UTC here only
-    # when TZ is UTC, so compare against the session's own day start
-    late = Session(store, Scheduler(Settings(new_per_day=1, rollover_hour=23)), clock=clock)
-    assert late.day_start(clock()) != early.day_start(clock())
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        sync_path(store, deck_dir)
+        clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+        first = Session(store, Scheduler(Settings(new_per_day=1)), clock=clock)
+        first.rate(first.next_card(), GOOD, 500)
+        clock.advance(hours=2)  # 12:00
+        assert Session(store, Scheduler(Settings(new_per_day=1, rollover_hour=4)), clock=clock).limits_left(
+            clock())[0] == 0  # the day began at 04:00: the 10:00 card counts
+        assert Session(store, Scheduler(Settings(new_per_day=1, rollover_hour=11)), clock=clock).limits_left(
+            clock())[0] == 1  # a day that begins at 11:00 has a fresh limit at 12:00
+    finally:
+        monkeypatch.undo()
+        time.tzset()

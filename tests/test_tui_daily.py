@@ -200,3 +200,18 @@ async def test_footer_keeps_quit_and_help_and_the_undo_toast_leaves_the_ratings_
         toasts = [toast.region for toast in screen.query(Toast)]
         assert any("Undid the last rating" in str(toast.render()) for toast in screen.query(Toast))
         assert all(not toast.overlaps(ratings) for toast in toasts), (toasts, ratings)
+
+
+async def test_the_command_palette_offers_custom_study_and_settings(db_path: Path, deck_dir: Path):
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Custom study", "Custom study: Cards failed today", "Settings"} <= set(commands)
+        commands["Settings"].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        commands["Custom study: Hardest cards (lowest recall)"].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, CustomStudyScreen)
+        assert "No card has been studied yet" in str(app.screen.query_one("#custom-preview", Static).render())

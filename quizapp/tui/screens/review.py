@@ -310,9 +310,7 @@ class ReviewScreen(Screen):
             parts.append(Text(f"⚑ {name}", style=style))
         parts.append(literal(card["topic"]))
         parts.append(literal(" ".join(f"#{t}" for t in card["tags"][:3])))
-        meta = Text(" · ").join(p for p in parts if p)
-        meta.no_wrap, meta.overflow = True, "ellipsis"
-        self.query_one("#card-meta", Static).update(meta)
+        self.query_one("#card-meta", Static).update(Text(" · ").join(p for p in parts if p))
 
     def action_end_session(self) -> None:
         self.finish(ended_early=self.card is not None)

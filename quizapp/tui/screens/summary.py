@@ -59,8 +59,7 @@ def summary_lines(s: Summary, now: datetime) -> list[str]:
         f"Next card due    {next_due}",
     ]
     if s.new_waiting > s.new_today:
-        lines.append(f"New cards        {plural(s.new_waiting - s.new_today, 'new card')} waiting "
-                     "for the next days' limit")
+        lines.append(f"New cards        {s.new_waiting - s.new_today} more wait for later days")
     return lines
 
 
