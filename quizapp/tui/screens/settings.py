@@ -5,12 +5,13 @@ and every count use it; beside each field a line shows its effect computed with 
 scheduler (an interval, today's counts). Values changed by `quizapp config` meanwhile are read
 again on `r` and whenever this screen is shown.
 
-The "Scheduler" section is the place for scheduler tools (an Optimize action, a
-retention/workload table): add them to #settings-scheduler.
+The "Scheduler" section is the place for scheduler tools (#settings-scheduler); its button opens
+the Scheduler screen (optimize, scores, retention against workload).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from quizapp.srs import GOOD, Scheduler, Session, Settings, interval_label
 from quizapp.srs.scheduler import ADJUSTABLE, AGAIN, format_setting, parse_setting
@@ -56,6 +57,9 @@ class SettingsScreen(Screen):
                         yield Label(label, classes="settings-label")
                         yield Input(id=f"set-{key}", compact=True, classes="settings-input", select_on_focus=False)
                         yield Static("", id=f"effect-{key}", classes="settings-effect")
+                with Horizontal(classes="settings-row"):
+                    yield Button("Fit FSRS to my reviews…", id="settings-optimize", compact=True)
+                    yield Static("the Scheduler screen: optimize, compare, revert", classes="settings-effect")
             yield Static("", id="settings-note")
         yield KeyFooter()
 
@@ -113,6 +117,10 @@ class SettingsScreen(Screen):
     def action_close(self) -> None:
         self.app.pop_screen()
 
+    @on(Button.Pressed, "#settings-optimize")
+    def _optimize(self) -> None:
+        self.app.action_scheduler()
+
 
 def effect_of(key: str, scheduler: Scheduler, store: Any, now: datetime) -> str:
     """One line saying what the current value of `key` does, computed, not described."""
@@ -121,7 +129,7 @@ def effect_of(key: str, scheduler: Scheduler, store: Any, now: datetime) -> str:
         # a review card last seen 10 days ago at stability 10 days, rated Good today
         state = {"state": 2, "step": None, "stability": 10.0, "difficulty": 5.0, "due": to_iso(now),
                  "last_review": to_iso(now - timedelta(days=10)), "reps": 5, "lapses": 0}
-        after = Scheduler(Settings(**{**settings.__dict__, "fuzz": False})).review("x", state, GOOD, now)
+        after = Scheduler(replace(settings, fuzz=False)).review("x", state, GOOD, now)
         return f"Good on a 10-day card: next in {interval_label(now, after['due'])}"
     if key in ("new_per_day", "reviews_per_day"):
         session = Session(store, scheduler)
