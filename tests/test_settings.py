@@ -37,3 +37,28 @@ def test_saved_steps_change_the_scheduler(store: Store):
     state = scheduler.new_state(now)
     again = scheduler.review("c", state, 1, now)
     assert (datetime.fromisoformat(again["due"].replace("Z", "+00:00")) - now).total_seconds() == 120
+
+
+def test_the_rollover_hour_moves_reviews_between_study_days_in_the_statistics(store: Store, deck_dir, monkeypatch):
+    import time
+
+    from quizapp.srs import Session
+    from quizapp.srs.statistics import build_report
+    from quizapp.sync import sync_path
+    from tests.conftest import Clock
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        sync_path(store, deck_dir)
+        clock = Clock(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+        session = Session(store, Scheduler(), clock=clock)
+        session.rate(session.next_card(), 3, 1000)  # at 10:00
+        clock.advance(hours=2)  # now 12:00
+        early = build_report(store, Scheduler(Settings(rollover_hour=4)), clock())
+        late = build_report(store, Scheduler(Settings(rollover_hour=11)), clock())
+        assert early.days[-1].total == 1  # a day from 04:00 holds the 10:00 review
+        assert late.days[-1].total == 0 and late.days[-2].total == 1  # a day from 11:00 does not
+    finally:
+        monkeypatch.undo()
+        time.tzset()

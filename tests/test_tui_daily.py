@@ -211,6 +211,9 @@ async def test_the_command_palette_offers_custom_study_and_settings(db_path: Pat
         commands["Settings"].callback()
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
+        await pilot.click("#settings-optimize")  # the Scheduler section leads to the optimizer
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SchedulerScreen"
         commands["Custom study: Hardest cards (lowest recall)"].callback()
         await pilot.pause()
         assert isinstance(app.screen, CustomStudyScreen)
