@@ -13,6 +13,7 @@ from quizapp.cli import main
 from quizapp.srs import GOOD, Scheduler, Session, Settings
 from quizapp.store import Store
 from quizapp.sync import sync_path
+from quizapp.timeutil import from_iso
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.custom_study import CustomStudyScreen
 from quizapp.tui.screens.help import HelpScreen
@@ -218,3 +219,24 @@ async def test_the_command_palette_offers_custom_study_and_settings(db_path: Pat
         await pilot.pause()
         assert isinstance(app.screen, CustomStudyScreen)
         assert "No card has been studied yet" in str(app.screen.query_one("#custom-preview", Static).render())
+
+
+async def test_settings_changed_from_a_session_apply_to_it_on_return(db_path: Path, deck_dir: Path):
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "space")
+        await pilot.pause()
+        review = app.screen
+        assert str(review.query_one("#rate-1", Button).label) == "1 Again · 1m"
+        app.action_settings()  # as the command palette's "Settings"
+        await pilot.pause()
+        app.screen.query_one("#set-learning_steps_min", Input).value = "5 30"
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is review and str(review.query_one("#rate-1", Button).label) == "1 Again · 5m"
+        await pilot.press("1")
+        await pilot.pause()
+        review_row = app.store.reviews_for("tensor")[0]
+        wait = from_iso(review_row["state_after"]["due"]) - from_iso(review_row["reviewed_at"])
+        assert wait.total_seconds() == 300  # the rating used the new 5-minute first step

@@ -164,13 +164,19 @@ class ReviewScreen(Screen):
         card = self.card
         self.query_one("#answer-rule", Static).update("─" * 20 + " answer " + "─" * 20)
         self._show_text("answer", visible_controls(render_math(card["answer"])))
-        self.previews = self.session.previews(card)
+        self._label_ratings()
+        self._set_revealed_ui(True)
+        self.refresh_bindings()
+
+    def _label_ratings(self) -> None:
+        """Each button shows the interval its rating gives, with the settings in force now."""
+        if self.card is None:
+            return
+        self.previews = self.session.previews(self.card)
         now = self.session.clock()
         for rating, name in RATING_NAMES.items():
             label = interval_label(now, self.previews[rating]["due"])
             self.query_one(f"#rate-{rating}", Button).label = f"{rating} {name} · {label}"
-        self._set_revealed_ui(True)
-        self.refresh_bindings()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -217,6 +223,11 @@ class ReviewScreen(Screen):
             self.app.push_screen(CardInfoScreen(self.card["id"]))
 
     def on_screen_resume(self) -> None:
+        if self.session.scheduler is not self.app.scheduler:  # settings changed meanwhile: use them at once
+            self.session.scheduler = self.app.scheduler
+            if self.revealed:
+                self._label_ratings()
+            self.call_after_refresh(self._update_progress)
         if self.card is not None and self.card.get("demo"):
             self.show_meta(self.card)
 
