@@ -1,9 +1,12 @@
 # The two commands in the README: `make run` and `make test`.
+# `make run ARGS="study --all"` passes arguments to quizapp.
 .PHONY: run test bench
+
+ARGS ?=
 
 run:
 	@bash scripts/install.sh
-	.venv/bin/quizapp
+	.venv/bin/quizapp $(ARGS)
 
 test:
 	@bash scripts/install.sh --test

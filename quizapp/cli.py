@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--revert", action="store_true", help="go back to the parameters in force before")
     sub.add_argument("--list", action="store_true", help="list every parameter set kept, newest first")
     sub = command("config", "show the scheduling settings, or change one: quizapp config new_per_day 30; "
+                            'quizapp config learning_steps_min "1 10"; '
                             'quizapp config parameters "0.212, 1.2931, ..." (21 FSRS-6 values)')
     sub.add_argument("key", nargs="?")
     sub.add_argument("value", nargs="?")
@@ -337,7 +338,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     from quizapp.demo.runner import DEFAULT_TIME_LIMIT_S
     from quizapp.srs import Settings
-    from quizapp.srs.scheduler import ADJUSTABLE, parse_setting
+    from quizapp.srs.scheduler import ADJUSTABLE, format_setting, parse_setting
 
     if args.key == "parameters":
         return _config_parameters(args)
@@ -354,7 +355,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 print(f"quizapp: error: {exc}", file=sys.stderr)
                 return 2
-            store.set_setting(args.key, str(value))
+            store.set_setting(args.key, format_setting(args.key, value))
         settings = asdict(Settings.from_store(store.setting))
         try:
             settings["demo_time_limit"] = float(store.setting("demo_time_limit") or DEFAULT_TIME_LIMIT_S)
@@ -364,7 +365,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         store.close()
     keys = [args.key] if args.key in known else known  # parameters: see _config_parameters
     for key in keys:
-        print(f"{key} = {settings[key]:g} (seconds)" if key in DEMO_SETTINGS else f"{key} = {settings[key]}")
+        print(f"{key} = {settings[key]:g} (seconds)" if key in DEMO_SETTINGS else f"{key} = {format_setting(key, settings[key])}")
     if args.key is None:
         from quizapp.srs.parameters import DEFAULT_PARAMETERS, format_parameters
 
@@ -472,15 +473,30 @@ def _demo_time_limit(args: argparse.Namespace) -> float:
         return DEFAULT_TIME_LIMIT_S
 
 
+def match_topic(wanted: str, topics: list[str]) -> str | None:
+    """The topic named `wanted`, in any case and ignoring surrounding spaces; None if there is none."""
+    key = wanted.strip().casefold()
+    return next((topic for topic in topics if topic.casefold() == key), None)
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     content = _content_path(args)
     if not content.exists():
         print(f"quizapp: error: {content}: no such deck folder", file=sys.stderr)
         return 1
     store, result = _open_and_sync(args, content)
+    topic = getattr(args, "topic", None)
+    if topic is not None:
+        known = store.topics()
+        matched = match_topic(topic, known)
+        if matched is None:
+            store.close()
+            print(f"quizapp: error: no topic {topic!r} in {content}. Topics: {', '.join(known) or 'none'}",
+                  file=sys.stderr)
+            return 2
+        topic = matched
     from quizapp.tui.app import QuizApp
 
-    topic = getattr(args, "topic", None)
     app = QuizApp(store, sync=result, start_topic=topic, start_now=bool(getattr(args, "all", False) or topic))
     try:
         app.run()

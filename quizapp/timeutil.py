@@ -1,7 +1,8 @@
 """UTC timestamps as stored (ISO-8601 with milliseconds) and the study day.
 
-The study day rolls over at 4 am local time, as in Anki: a review at 1 am
-belongs to the previous day.
+The study day rolls over at 4 am local time by default, as in Anki: a review at
+1 am belongs to the previous day. The hour is a setting (Settings.rollover_hour);
+callers pass it in.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def from_iso(text: str) -> datetime:
 
 
 def study_day_start(now: datetime, rollover_hour: int = ROLLOVER_HOUR, tz=None) -> datetime:
-    """The UTC moment the current study day began (the last local 4 am)."""
+    """The UTC moment the current study day began (the last local rollover hour, 4 am by default)."""
     local = now.astimezone(tz)
     start = datetime.combine(local.date(), time(rollover_hour), tzinfo=local.tzinfo)
     if local < start:

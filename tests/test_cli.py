@@ -114,3 +114,15 @@ def test_check_warns_about_terminal_controls_and_absurdly_long_cards_with_path_l
     assert f"{deck}:11: warning: the answer is 152 lines" in out
     assert out.count(": warning: card has no key points") == 2  # neither card has any
     assert "2 cards in 1 file, 0 errors, 4 warnings" in out
+
+
+def test_study_topic_is_matched_in_any_case_and_an_unknown_one_lists_the_topics(tmp_path: Path, capsys):
+    from quizapp.cli import match_topic
+
+    assert match_topic("optimization", ["Basics", "Optimization"]) == "Optimization"
+    assert match_topic(" OPTIMIZATION ", ["Basics", "Optimization"]) == "Optimization"
+    assert match_topic("optim", ["Basics", "Optimization"]) is None
+    db = str(tmp_path / "t.db")
+    assert main(["--db", db, "study", "--topic", "no such topic"]) == 2
+    err = capsys.readouterr().err
+    assert "no topic 'no such topic'" in err and "Optimization" in err and "Basics" in err

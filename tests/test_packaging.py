@@ -1,12 +1,16 @@
-"""A plain `pip install .` works: the wheel carries the deck and the demos, and finds them from site-packages."""
+"""A plain `pip install .` works: the wheel carries the deck and the demos, and finds them from site-packages;
+`make run ARGS=...` passes its arguments on."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,3 +41,10 @@ def test_wheel_ships_the_deck_and_demos_and_the_installed_app_finds_them(tmp_pat
                            "--device", "cpu"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "claim holds" in demo.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_passes_args_on_to_quizapp():
+    out = subprocess.run(["make", "-n", "run", "ARGS=study --all"], cwd=REPO, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == ".venv/bin/quizapp study --all"

@@ -57,9 +57,10 @@ def test_summary_counts_this_sessions_ratings(store: Store, deck_dir: Path, cloc
     session = Session(store, Scheduler(), clock=clock)
     for rating in (AGAIN, GOOD, GOOD):
         session.rate(session.next_card(), rating, 1500)
+        clock.advance(seconds=20)
     summary = session.summary()
     assert (summary.reviewed, summary.again) == (3, 1)
-    assert summary.seconds == 4.5
+    assert summary.seconds == 60
     assert summary.again_rate == 1 / 3
     assert summary.next_due is not None and summary.next_due > clock()
 
@@ -73,3 +74,39 @@ def test_topic_sessions_only_show_that_topic(store: Store, deck_dir: Path, tmp_p
     session = Session(store, Scheduler(), topic="Other", clock=clock)
     assert session.next_card()["id"] == "x"
     assert session.remaining() == 1
+
+
+def test_summary_counts_reviews_and_cards_apart_and_the_real_time(store: Store, deck_dir: Path, clock):
+    sync_path(store, deck_dir)
+    session = Session(store, Scheduler(Settings(new_per_day=1, learn_ahead_min=0)), clock=clock)
+    card = session.next_card()
+    session.rate(card, AGAIN, 500)
+    clock.advance(minutes=2)
+    session.rate(session.next_card(), GOOD, 500)
+    clock.advance(minutes=1)
+    summary = session.summary(ended_early=True)
+    assert (summary.reviewed, summary.cards) == (2, 1)
+    assert summary.seconds == 180  # three minutes on the clock, not the 1 s of the two durations
+    assert summary.ended_early
+    assert (summary.new_today, summary.new_waiting) == (0, 2)  # two new cards wait for tomorrow's limit
+
+
+def test_the_rollover_hour_decides_when_the_daily_limit_resets(store: Store, deck_dir: Path, clock, monkeypatch):
+    import time
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        sync_path(store, deck_dir)
+        clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+        first = Session(store, Scheduler(Settings(new_per_day=1)), clock=clock)
+        first.rate(first.next_card(), GOOD, 500)
+        clock.advance(hours=2)  # 12:00
+        assert Session(store, Scheduler(Settings(new_per_day=1, rollover_hour=4)), clock=clock).limits_left(
+            clock())[0] == 0  # the day began at 04:00: the 10:00 card counts
+        assert Session(store, Scheduler(Settings(new_per_day=1, rollover_hour=11)), clock=clock).limits_left(
+            clock())[0] == 1  # a day that begins at 11:00 has a fresh limit at 12:00
+    finally:
+        monkeypatch.undo()
+        time.tzset()

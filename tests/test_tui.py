@@ -10,6 +10,7 @@ from quizapp.store import Store
 from quizapp.sync import sync_path
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.help import HelpScreen
+from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
@@ -115,10 +116,22 @@ async def test_empty_queue_goes_straight_to_summary(db_path: Path, tmp_path: Pat
     empty.mkdir()
     app = make_app(db_path, empty)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
+        await pilot.pause()
+        app.action_study(None)  # as `quizapp study --all` does
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert app.screen.summary.reviewed == 0
+
+
+async def test_s_with_nothing_due_on_home_says_so_instead_of_an_empty_session(db_path: Path, tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app(db_path, empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Nothing to learn ahead" in n.title for n in app._notifications)
 
 
 async def test_command_palette_offers_study_by_topic(db_path: Path, deck_dir: Path):

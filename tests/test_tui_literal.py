@@ -84,7 +84,7 @@ async def test_home_review_meta_and_the_undo_toast_show_markup_like_text_literal
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.card["id"] == "slice"
-        assert static_text(screen, "#card-meta").startswith(f"{TOPIC} · d demo")
+        assert static_text(screen, "#card-meta").startswith(f"d demo · {TOPIC}")
         toasts = [n.message for n in app._notifications]
         assert any(QUESTION in message for message in toasts), toasts
         await pilot.press("space")

@@ -36,6 +36,7 @@ class Settings:
     fuzz: bool = True
     learn_ahead_min: int = 20
     parameters: tuple[float, ...] | None = None  # FSRS-6 weights in force; None: the defaults
+    rollover_hour: int = 4  # the local hour a new study day begins (Anki's "next day starts at")
 
     @classmethod
     def from_store(cls, get: Any) -> "Settings":
@@ -59,12 +60,16 @@ class Settings:
         return cls(**values)
 
 
-# what `quizapp config` may change: type, lowest and highest allowed value
+# what `quizapp config` and the Settings screen may change: type, lowest and highest allowed value
+# (for learning steps: of each step, in minutes)
 ADJUSTABLE: dict[str, tuple[type, float, float]] = {
     "desired_retention": (float, 0.70, 0.99),
     "new_per_day": (int, 0, 9999),
     "reviews_per_day": (int, 0, 99999),
+    "learning_steps_min": (tuple, 1, 1440),
+    "rollover_hour": (int, 0, 23),
 }
+MAX_LEARNING_STEPS = 10
 
 
 def parse_setting(key: str, raw: str) -> Any:
@@ -72,6 +77,8 @@ def parse_setting(key: str, raw: str) -> Any:
     if key not in ADJUSTABLE:
         raise ValueError(f"unknown setting {key!r}; known: {', '.join(ADJUSTABLE)}")
     kind, low, high = ADJUSTABLE[key]
+    if kind is tuple:
+        return _parse_steps(key, raw, int(low), int(high))
     try:
         value = kind(raw)
     except ValueError:
@@ -79,6 +86,29 @@ def parse_setting(key: str, raw: str) -> Any:
     if not low <= value <= high:
         raise ValueError(f"{key} must be between {kind(low)} and {kind(high)}, not {raw}")
     return value
+
+
+def _parse_steps(key: str, raw: str, low: int, high: int) -> tuple[int, ...]:
+    """'1 10' or '1,10' or '(1, 10)' -> (1, 10): minutes, each step longer than the one before."""
+    parts = raw.replace(",", " ").replace("(", " ").replace(")", " ").split()
+    try:
+        steps = tuple(int(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"{key} must be whole minutes separated by spaces (e.g. 1 10), not {raw!r}") from None
+    if not 1 <= len(steps) <= MAX_LEARNING_STEPS:
+        raise ValueError(f"{key} needs 1 to {MAX_LEARNING_STEPS} steps (e.g. 1 10), not {raw!r}")
+    if any(not low <= step <= high for step in steps):
+        raise ValueError(f"each of {key} must be between {low} and {high} minutes, not {raw!r}")
+    if any(a >= b for a, b in zip(steps, steps[1:])):
+        raise ValueError(f"{key} must grow from step to step (e.g. 1 10), not {raw!r}")
+    return steps
+
+
+def format_setting(key: str, value: Any) -> str:
+    """The text form `parse_setting` reads back (steps as '1 10')."""
+    if isinstance(value, tuple):
+        return " ".join(str(step) for step in value)
+    return str(value)
 
 
 @contextmanager

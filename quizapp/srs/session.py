@@ -5,10 +5,11 @@ new cards up to the daily limit, then learning cards due within the
 learn-ahead window. Every rating is committed before the next card is chosen.
 Suspended cards and cards buried until a later study day are never chosen.
 
-A session over an explicit list of cards (the browser's "study these now") shows
-each of them once in the order given, due or not and without daily limits, and
-brings back the ones still in learning, like an Anki filtered deck; its ratings
-are ordinary reviews.
+A session over an explicit list of cards (the browser's "study these now"; custom
+study: one tag or topic, the cards failed today, review ahead, more new cards,
+the hardest cards) shows each of them once in the order given, due or not and
+without daily limits, and brings back the ones still in learning, like an Anki
+filtered deck; its ratings are ordinary reviews.
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ class Rated:
 
 @dataclass
 class Summary:
-    reviewed: int
+    reviewed: int  # ratings given (a card failed and seen again counts twice)
     again: int
-    seconds: float
-    next_due: datetime | None
+    seconds: float  # wall time from the session's start to its end
+    next_due: datetime | None  # the next review or learning card, after now
+    cards: int = 0  # distinct cards rated
+    ended_early: bool = False  # Esc with cards still to go
+    new_today: int = 0  # new cards that can still be studied today (within the daily limit)
+    new_waiting: int = 0  # new cards never studied, in the whole deck
 
     @property
     def again_rate(self) -> float:
@@ -51,9 +56,25 @@ class Session:
     clock: Callable[[], datetime] = utcnow
     history: list[Rated] = field(default_factory=list)
     card_ids: tuple[str, ...] | None = None  # an explicit list: exactly these cards
+    title: str | None = None  # what the review screen calls a custom session
+    started_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.started_at is None:
+            self.started_at = self.clock()
+
+    @property
+    def rollover_hour(self) -> int:
+        return self.scheduler.settings.rollover_hour
+
+    def day_start(self, now: datetime) -> datetime:
+        return study_day_start(now, self.rollover_hour)
+
+    def day_end(self, now: datetime) -> datetime:
+        return study_day_end(now, self.rollover_hour)
 
     def limits_left(self, now: datetime) -> tuple[int, int]:
-        studied = self.store.studied_since(to_iso(study_day_start(now)))
+        studied = self.store.studied_since(to_iso(self.day_start(now)))
         settings = self.scheduler.settings
         return (max(0, settings.new_per_day - studied["new"]),
                 max(0, settings.reviews_per_day - studied["review"]))
@@ -69,7 +90,7 @@ class Session:
         at = to_iso(now)
         card_id = store.next_learning(at, self.topic, now=at)
         if card_id is None and reviews_left > 0:
-            card_id = store.next_review(to_iso(study_day_end(now)), self.topic, now=at)
+            card_id = store.next_review(to_iso(self.day_end(now)), self.topic, now=at)
         if card_id is None and new_left > 0:
             card_id = store.next_new(self.topic, now=at)
         if card_id is None:
@@ -106,10 +127,10 @@ class Session:
         now = self.clock()
         if self.card_ids is not None:
             unseen, learning = self._listed(now)
-            end = to_iso(study_day_end(now))
+            end = to_iso(self.day_end(now))
             return len(unseen) + sum(r["due"] < end for r in learning)
         new_left, reviews_left = self.limits_left(now)
-        counts = self.store.queue_counts(to_iso(now), to_iso(study_day_end(now)), self.topic,
+        counts = self.store.queue_counts(to_iso(now), to_iso(self.day_end(now)), self.topic,
                                          new_cap=new_left, review_cap=reviews_left)
         return counts["learning"] + counts["review"] + counts["new"]
 
@@ -148,14 +169,22 @@ class Session:
         self.history.pop()
         return self.store.card(last.card_id)
 
-    def summary(self) -> Summary:
+    def summary(self, ended_early: bool = False) -> Summary:
+        """The session's tally; `ended_early` when the user stopped with cards still to go."""
         now = self.clock()
         next_due = self.store.next_due_after(to_iso(now))
+        new_left, _ = self.limits_left(now)
+        counts = self.store.topic_counts(to_iso(now), to_iso(self.day_end(now)))
+        new_waiting = sum(r["new"] for r in counts)
         return Summary(
             reviewed=len(self.history),
             again=sum(r.rating == AGAIN for r in self.history),
-            seconds=sum(r.duration_ms for r in self.history) / 1000,
+            seconds=max(0.0, (now - (self.started_at or now)).total_seconds()),
             next_due=from_iso(next_due) if next_due else None,
+            cards=len({r.card_id for r in self.history}),
+            ended_early=ended_early,
+            new_today=min(new_left, new_waiting),
+            new_waiting=new_waiting,
         )
 
 

@@ -182,15 +182,15 @@ class Report:
         return self.days[-days:]
 
 
-def study_shift(now: datetime, tz=None) -> int:
+def study_shift(now: datetime, tz=None, rollover_hour: int = ROLLOVER_HOUR) -> int:
     """Minutes to add to a UTC time to get the local time minus the rollover hour."""
-    return local_offset_minutes(now, tz) - ROLLOVER_HOUR * 60
+    return local_offset_minutes(now, tz) - rollover_hour * 60
 
 
 def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> Report:
     """Every number on the Statistics screen, from a dozen SQL aggregations."""
     queries = StatsQueries(store)
-    shift = study_shift(now, tz)
+    shift = study_shift(now, tz, scheduler.settings.rollover_hour)
     today = (now.astimezone(timezone.utc) + timedelta(minutes=shift)).date()
 
     def start_of(day: date) -> str:  # the UTC moment a study day begins

@@ -49,9 +49,9 @@ def in_force(settings: Settings) -> tuple[float, ...]:
     return settings.parameters or DEFAULT_PARAMETERS
 
 
-def due_today(store: Store, now: datetime) -> int:
+def due_today(store: Store, now: datetime, rollover_hour: int = 4) -> int:
     """Cards already studied that are due by the end of today (learning and review)."""
-    rows = store.topic_counts(to_iso(now), to_iso(study_day_end(now)))
+    rows = store.topic_counts(to_iso(now), to_iso(study_day_end(now, rollover_hour)))
     return sum(r["learning"] + r["due"] for r in rows)
 
 
@@ -81,11 +81,12 @@ def review_histories(store: Store) -> dict[str, list[tuple[int, datetime]]]:
 
 def put_in_force(store: Store, settings: Settings, parameters: Sequence[float], source: str,
                  scores: Mapping[str, Any] | None, note: str, now: datetime) -> Change:
-    before = due_today(store, now)
+    before = due_today(store, now, settings.rollover_hour)
     replay = _Replay(store, settings, parameters)
     set_id = ParameterSets(store).adopt(to_iso(now), source, parameters, dict(scores) if scores else None, note,
                                         in_force(settings), replay)
-    return Change(set_id, tuple(parameters), replay.moved, len(replay.reviews), before, due_today(store, now),
+    return Change(set_id, tuple(parameters), replay.moved, len(replay.reviews), before,
+                  due_today(store, now, settings.rollover_hour),
                   dict(scores) if scores else None)
 
 
@@ -125,7 +126,7 @@ def whole_history_scores(store: Store, settings: Settings, parameters: Sequence[
 
 def revert(store: Store, settings: Settings, now: datetime) -> tuple[ParameterSet, Change]:
     """Back to the set in force before the current one (StoreError if there is none)."""
-    before = due_today(store, now)
+    before = due_today(store, now, settings.rollover_hour)
     replays: list[_Replay] = []
 
     def histories_for(parameters: Sequence[float]) -> _Replay:
@@ -135,7 +136,7 @@ def revert(store: Store, settings: Settings, now: datetime) -> tuple[ParameterSe
     target = ParameterSets(store).revert(histories_for)
     replay = replays[0]
     return target, Change(target.id, target.parameters, replay.moved, len(replay.reviews), before,
-                          due_today(store, now))
+                          due_today(store, now, settings.rollover_hour))
 
 
 def score_rows(result: Optimization, current_source: str) -> list[tuple[str, str, str, str]]:

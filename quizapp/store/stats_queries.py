@@ -4,7 +4,7 @@ Counting happens here, in SQLite (GROUP BY over indexed columns), so a log of a
 million reviews is summarised without pulling it into Python. The maths on top
 (streaks, ratios, FSRS recall) lives in quizapp.srs.statistics.
 
-Study days: `shift_minutes` is the local UTC offset minus the 4 am rollover, so
+Study days: `shift_minutes` is the local UTC offset minus the rollover hour (4 am by default), so
 `date(reviewed_at, shift)` is the study day a review counts for. The offset is
 today's: a review made under the other daylight-saving offset may land an hour
 off, as in Anki.

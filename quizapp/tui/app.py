@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from quizapp.content.sanitize import visible_controls
 from quizapp.srs import Scheduler, Settings
 from quizapp.store import Store, StoreError
 from quizapp.sync import SyncResult
+from quizapp.timeutil import utcnow
 from quizapp.tui.literal import escaped
 from quizapp.watch import DeckWatcher, Resync, resync_files, root_of
 
@@ -47,8 +49,10 @@ class QuizApp(App[int]):
     ]
 
     def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
-                 start_now: bool = False, quick_demos: bool = False, watch_seconds: float = 1.0) -> None:
+                 start_now: bool = False, quick_demos: bool = False, watch_seconds: float = 1.0,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__()
+        self.clock = clock  # "now" for sessions, counts and statistics (tests and snapshots fix it)
         self.quick_demos = quick_demos  # short demo runs (tests, slow machines)
         self.watch_seconds = watch_seconds  # how often the deck folder is looked at for edits
         self.watcher: DeckWatcher | None = None
@@ -161,8 +165,49 @@ class QuizApp(App[int]):
         from quizapp.srs import Session
         from quizapp.tui.screens.review import ReviewScreen
 
-        session = Session(self.store, self.scheduler, topic=topic or None)
+        self.reload_settings()
+        session = Session(self.store, self.scheduler, topic=topic or None, clock=self.clock)
         self.push_screen(ReviewScreen(session))
+
+    def reload_settings(self) -> Settings:
+        """Read the settings again (the Settings screen saved one, or `quizapp config` ran meanwhile)."""
+        try:
+            settings = Settings.from_store(self.store.setting)
+        except StoreError:
+            return self.scheduler.settings
+        if settings != self.scheduler.settings:
+            self.scheduler = Scheduler(settings)
+        return settings
+
+    def action_custom_study(self, kind: str = "") -> None:
+        from quizapp.tui.screens.custom_study import CustomStudyScreen
+
+        if not isinstance(self.screen, CustomStudyScreen):
+            self.push_screen(CustomStudyScreen(kind), self.start_custom_study)
+
+    def start_custom_study(self, study) -> bool:
+        """A session over the cards `study` picks; says so when there are none. True if one started."""
+        from quizapp.srs.custom import custom_session
+        from quizapp.tui.screens.review import ReviewScreen
+
+        if study is None:
+            return False
+        try:
+            session = custom_session(study, self.store, self.scheduler, self.clock(), clock=self.clock)
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", timeout=10)
+            return False
+        if session is None:
+            self.notify(study.empty_message, title="Custom study")
+            return False
+        self.push_screen(ReviewScreen(session))
+        return True
+
+    def action_settings(self) -> None:
+        from quizapp.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def action_home(self) -> None:
         """Back to the topic list: the one below the current screen, or a new one."""
@@ -241,6 +286,15 @@ class QuizApp(App[int]):
         yield SystemCommand("Browse: flagged cards", "Cards with any flag", lambda: self.action_browse("is:flagged"))
         yield SystemCommand("Browse: suspended cards", "Cards taken out of every queue",
                             lambda: self.action_browse("is:suspended"))
+        yield SystemCommand("Custom study", "One tag or topic, cards failed today, review ahead, more new "
+                            "cards, the hardest cards", self.action_custom_study)
+        from quizapp.srs.custom import KINDS
+
+        for kind, label in KINDS.items():
+            yield SystemCommand(f"Custom study: {label}", "A session over these cards; its ratings are real reviews",
+                                lambda kind=kind: self.action_custom_study(kind))
+        yield SystemCommand("Settings", "Desired retention, daily limits, learning steps, the hour a day starts",
+                            self.action_settings)
         yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
                             self.action_stats)
         yield SystemCommand("Scheduler", "FSRS parameters: optimize on your history, revert; retention vs workload",

@@ -21,3 +21,12 @@ def escaped(text: object) -> str:
     backslash alone (its own `escape` doubles backslashes that it then does not undouble).
     """
     return visible_controls(str(text)).replace("[", "\\[")
+
+
+def shorten(text: object, width: int) -> str:
+    """The first line of `text`, cut to `width` characters with an ellipsis when it is longer."""
+    lines = str(text).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if len(first) <= width and len(lines) <= 1:
+        return first
+    return first[: max(0, width - 1)].rstrip() + "…"

@@ -214,7 +214,7 @@ def retention_table(report: Report) -> Table:
     table.caption = "each card's first review of a study day; Hard or better passes"
     table.add_column("Period")
     for name in (f"Young (<{MATURE_DAYS}d)", "Mature", "All"):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", min_width=len(name), no_wrap=True)
 
     def cell(rate: float | None, passed: int, total: int) -> str:
         return "–" if not total else f"{pct(rate)} of {total}"
@@ -244,9 +244,9 @@ def groups_table(report: Report, tags: bool = False) -> Table:
     if tags and len(groups) > MAX_TAGS:
         table.caption += f" · {len(groups) - MAX_TAGS} smaller tags not shown"
         groups = groups[:MAX_TAGS]
-    table.add_column("Tag" if tags else "Topic", overflow="ellipsis", no_wrap=True, max_width=26)
+    table.add_column("Tag" if tags else "Topic", overflow="ellipsis", no_wrap=True, max_width=22)
     for name in ("Cards", "New", "Learn", "Review", "Mastered") + (() if tags else ("Recall",)):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", min_width=len(name), no_wrap=True)  # headers never cut
     for g in groups:
         row = [literal(g.name), str(g.cards), str(g.new), str(g.learning), str(g.review), pct(g.mastery, 0)]
         table.add_row(*row, *(() if tags else (pct(g.recall, 0),)))

@@ -11,10 +11,15 @@ from textual.widgets import Markdown
 HELP = """\
 # Keys
 
+**Esc** or **?** closes this help (arrows and PgDn scroll it).
+
 | Where | Key | What it does |
 |---|---|---|
 | Topics | Enter | study the highlighted topic |
-| Topics | s | study everything due |
+| Topics | s | study everything due (nothing due: review the cards due in the next 7 days) |
+| Topics | c | custom study: one tag or topic, cards failed today, review ahead, more new cards, the hardest cards |
+| Topics | o | settings: desired retention, daily limits, learning steps, the hour a day starts |
+| Topics | r | refresh the counts (and settings changed with `quizapp config`) |
 | Topics | S | statistics (streaks, calendar, retention, forecast, mastery, leeches) |
 | Review | Space / Enter | show the answer (then: rate Good) |
 | Review | 1 2 3 4 | Again, Hard, Good, Easy; each button shows the next interval |
@@ -41,7 +46,8 @@ HELP = """\
 | Anywhere | ? | this help |
 | Anywhere | q | quit (every rating is already saved) |
 
-Ratings are scheduled by FSRS-6 aiming at 90% recall. The study day starts at 4 am.
+Ratings are scheduled by FSRS-6 aiming at {retention:.0%} recall. The study day starts at {hour}:00.
+Both are settings (o on the topic list).
 """
 
 
@@ -49,12 +55,13 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
-        Binding("q", "close", "Close", show=False),
+        Binding("q", "app.quit", "Quit", show=False),  # as the table says (a modal screen hides the app's keys)
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):  # taller than 24 rows: arrows and PgDn scroll it
-            yield Markdown(HELP)
+            settings = self.app.scheduler.settings
+            yield Markdown(HELP.format(retention=settings.desired_retention, hour=settings.rollover_hour))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -6,21 +6,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp.store import StoreError
-from quizapp.timeutil import study_day_end, to_iso, utcnow
+from quizapp.timeutil import study_day_end, to_iso
 from quizapp.tui.literal import literal
+from quizapp.tui.widgets.footer import KeyFooter
 
 ALL = "\x00all"  # the row key of the "All topics" row
+LEARN_AHEAD_DAYS = 7  # `s` with nothing due reviews the cards due this many days ahead
 
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("s", "study_all", "Study all"),
-        Binding("enter", "study_selected", "Study topic", show=True),
+        Binding("s", "study_all", "Study"),
+        Binding("enter", "study_selected", "Study topic", show=False),
+        Binding("c", "app.custom_study", "Custom"),
+        Binding("o", "app.settings", "Settings"),
         Binding("r", "refresh", "Refresh", show=False),
-        Binding("S", "app.stats", "Stats"),
+        Binding("S", "app.stats", "Stats", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -29,9 +33,9 @@ class HomeScreen(Screen):
             yield Static("", id="home-summary")
             yield Static("", id="home-nudge")
             yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-            yield Static("Enter studies the highlighted topic · s studies everything · ? help · ctrl+p commands",
+            yield Static("Enter: this topic · s: all · c: custom study · o: settings · S: statistics",
                          id="home-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -52,10 +56,13 @@ class HomeScreen(Screen):
         self.action_refresh()
 
     def action_refresh(self) -> None:
+        """Counts again, with the settings as stored now (`quizapp config` may have changed them)."""
         table = self.query_one(DataTable)
-        now = utcnow()
+        now = self.app.clock()
+        self.app.reload_settings()
         try:
-            rows = self.app.store.topic_counts(to_iso(now), to_iso(study_day_end(now)))
+            rows = self.app.store.topic_counts(
+                to_iso(now), to_iso(study_day_end(now, self.app.scheduler.settings.rollover_hour)))
             new_left, reviews_left = self._limits(now)
         except StoreError as exc:
             self.notify(str(exc), severity="error", title="Database")
@@ -73,7 +80,8 @@ class HomeScreen(Screen):
         table.move_cursor(row=min(cursor, table.row_count - 1))
         total = new + due + learning
         text = (f"[b]{total}[/b] card{'s' * (total != 1)} to study today: {new} new, {learning} learning, "
-                f"{due} review") if total else "Nothing due right now. Come back later, or press s to learn ahead."
+                f"{due} review{'s' * (due != 1)}") if total else (f"Nothing due right now. Press s to review ahead (cards due in the "
+                                                f"next {LEARN_AHEAD_DAYS} days) or c for custom study.")
         self.query_one("#home-summary", Static).update(text)
         self._nudge()
 
@@ -96,7 +104,21 @@ class HomeScreen(Screen):
         return Session(self.app.store, self.app.scheduler).limits_left(now)
 
     def action_study_all(self) -> None:
-        self.app.action_study(None)
+        """Everything due; with nothing due, learn ahead: the cards due in the next few days."""
+        from quizapp.srs import Session
+        from quizapp.srs.custom import AHEAD, CustomStudy
+
+        self.app.reload_settings()
+        try:
+            nothing_due = Session(self.app.store, self.app.scheduler, clock=self.app.clock).next_card() is None
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", title="Database")
+            return
+        if not nothing_due:
+            self.app.action_study(None)
+        elif not self.app.start_custom_study(CustomStudy(AHEAD, amount=LEARN_AHEAD_DAYS)):
+            self.notify("Press c for custom study: more new cards, one tag, the hardest cards.",
+                        title="Nothing to learn ahead")
 
     def action_study_selected(self) -> None:
         table = self.query_one(DataTable)

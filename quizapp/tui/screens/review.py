@@ -10,14 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Markdown, ProgressBar, Static
+from textual.widgets import Button, Header, Markdown, ProgressBar, Static
 
 from quizapp.content import render_math
 from quizapp.content.sanitize import visible_controls
 from quizapp.srs import RATING_NAMES, Session, interval_label
 from quizapp.store import DatabaseLocked, DatabaseReadOnly, StaleState, StoreError
 from quizapp.tui.app import CardShown, DeckChanged
-from quizapp.tui.literal import literal
+from quizapp.tui.literal import literal, shorten
+from quizapp.tui.widgets.footer import KeyFooter
 from quizapp.tui.widgets.paged_markdown import PagedMarkdown, is_long
 
 FLAG_LABELS = {1: ("red", "bold red"), 2: ("orange", "bold dark_orange"), 3: ("green", "bold green"),
@@ -30,14 +31,14 @@ class RatingButton(Button, can_focus=False):
 
 class ReviewScreen(Screen):
     BINDINGS = [
-        Binding("space", "reveal_or_good", "Show / Good"),
+        Binding("space", "reveal_or_good", "Show/Good"),
         Binding("enter", "reveal_or_good", "Show / Good", show=False),
         Binding("1", "rate(1)", "Again", show=False),
         Binding("2", "rate(2)", "Hard", show=False),
         Binding("3", "rate(3)", "Good", show=False),
         Binding("4", "rate(4)", "Easy", show=False),
         Binding("u", "undo", "Undo"),
-        Binding("d", "demo", "Live demo"),
+        Binding("d", "demo", "Demo"),
         Binding("i", "card_info", "Info"),
         Binding("e", "edit", "Edit", show=False),
         Binding("at", "suspend", "Suspend", show=False),
@@ -48,7 +49,7 @@ class ReviewScreen(Screen):
         Binding("ctrl+4", "flag(4)", "Blue flag", show=False),
         Binding("ctrl+0", "flag(0)", "No flag", show=False),
         Binding("f", "cycle_flag", "Flag", show=False),  # for terminals that never send ctrl+digit
-        Binding("escape", "end_session", "End session"),
+        Binding("escape", "end_session", "End"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -76,12 +77,13 @@ class ReviewScreen(Screen):
             for rating, name in RATING_NAMES.items():
                 yield RatingButton(name, id=f"rate-{rating}", classes=f"rating rating-{rating}")
         yield Static("[b]Space[/b] show answer", id="reveal-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Review" + (f" · {visible_controls(self.session.topic)}" if self.session.topic else "")
-        if self.session.card_ids is not None:
-            self.title = f"Review · {len(self.session.card_ids)} chosen cards"
+        scope = self.session.title or self.session.topic
+        if scope is None and self.session.card_ids is not None:
+            scope = f"{len(self.session.card_ids)} chosen cards"
+        self.title = "Review" + (f" · {visible_controls(scope)}" if scope else "")
         self.watch(self.query_one("#card-scroll"), "scroll_y", self._more_if_near_the_end, init=False)
         self.show_next()
         self._data_version = self._read_data_version()
@@ -177,13 +179,19 @@ class ReviewScreen(Screen):
         card = self.card
         self.query_one("#answer-rule", Static).update("─" * 20 + " answer " + "─" * 20)
         self._show_text("answer", visible_controls(render_math(card["answer"])))
-        self.previews = self.session.previews(card)
+        self._label_ratings()
+        self._set_revealed_ui(True)
+        self.refresh_bindings()
+
+    def _label_ratings(self) -> None:
+        """Each button shows the interval its rating gives, with the settings in force now."""
+        if self.card is None:
+            return
+        self.previews = self.session.previews(self.card)
         now = self.session.clock()
         for rating, name in RATING_NAMES.items():
             label = interval_label(now, self.previews[rating]["due"])
             self.query_one(f"#rate-{rating}", Button).label = f"{rating} {name} · {label}"
-        self._set_revealed_ui(True)
-        self.refresh_bindings()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -226,7 +234,7 @@ class ReviewScreen(Screen):
             self.notify("Nothing to undo in this session.")
             return
         self.done = max(0, self.done - 1)
-        self.notify(f"Undid the last rating of “{card['question'].splitlines()[0][:50]}”.")
+        self.notify(f"Undid the last rating of “{shorten(card['question'], 50)}”.")
         self.show_card(card)
 
     def action_demo(self) -> None:
@@ -241,6 +249,11 @@ class ReviewScreen(Screen):
             self.app.push_screen(CardInfoScreen(self.card["id"]))
 
     def on_screen_resume(self) -> None:
+        if self.session.scheduler is not self.app.scheduler:  # settings changed meanwhile: use them at once
+            self.session.scheduler = self.app.scheduler
+            if self.revealed:
+                self._label_ratings()
+            self.call_after_refresh(self._update_progress)
         if self.card is not None and self.card.get("demo"):
             self.show_meta(self.card)
 
@@ -324,24 +337,26 @@ class ReviewScreen(Screen):
         self.notify("The card was updated from its file.", title="Edited", markup=False)
 
     def show_meta(self, card: dict[str, Any]) -> None:
-        """Topic, then the demo (if any: it matters more than tags in a narrow terminal), then tags."""
-        parts = [literal(card["topic"])]
+        """The demo hint first (if any: at 80 columns a long topic must not push it out), then the topic,
+        then tags; whatever does not fit ends in an ellipsis."""
+        parts = []
         if card.get("demo"):
             parts.append(Text.assemble(("d", "bold"), " demo", literal(self._last_run_note(card["id"]))))
         if card.get("flag") in FLAG_LABELS:
             name, style = FLAG_LABELS[card["flag"]]
             parts.append(Text(f"⚑ {name}", style=style))
+        parts.append(literal(card["topic"]))
         parts.append(literal(" ".join(f"#{t}" for t in card["tags"][:3])))
         self.query_one("#card-meta", Static).update(Text(" · ").join(p for p in parts if p))
 
     def action_end_session(self) -> None:
-        self.finish()
+        self.finish(ended_early=self.card is not None)
 
-    def finish(self) -> None:
+    def finish(self, ended_early: bool = False) -> None:
         from quizapp.tui.screens.summary import SummaryScreen
 
         try:
-            summary = self.session.summary()
+            summary = self.session.summary(ended_early=ended_early)
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error")
             self.app.action_home()

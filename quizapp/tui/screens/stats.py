@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp.srs.statistics import Report, build_report
 from quizapp.store import StoreError
-from quizapp.timeutil import utcnow
 from quizapp.tui import report_view as view
+from quizapp.tui.widgets.footer import KeyFooter
 
 PANELS = ("today", "heatmap", "chart-30", "chart-90", "retention", "forecast", "counts", "topics", "tags")
 
@@ -43,7 +43,7 @@ class StatsScreen(Screen):
             yield Static("", id="stats-hardest-title", classes="stats-panel")
             yield DataTable(id="stats-hardest", cursor_type="row", zebra_stripes=True)
             yield Static("", id="stats-demos", classes="stats-panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Statistics"
@@ -55,7 +55,7 @@ class StatsScreen(Screen):
 
     def action_refresh(self) -> None:
         try:
-            self.report = build_report(self.app.store, self.app.scheduler, utcnow())
+            self.report = build_report(self.app.store, self.app.scheduler, self.app.clock())
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error", timeout=10)
             return

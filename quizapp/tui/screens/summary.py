@@ -1,15 +1,66 @@
-"""Session summary: what was done and when the next card is due."""
+"""Session summary: what was done, how long it really took, and what is waiting next."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from quizapp.srs import Summary, interval_label
-from quizapp.timeutil import utcnow
+from quizapp.tui.widgets.footer import KeyFooter
+
+
+def plural(count: int, word: str) -> str:
+    """'1 review', '2 reviews', '0 cards'."""
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def duration(seconds: float) -> str:
+    """'45s', '3m 05s', '1h 02m'."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
+def summary_lines(s: Summary, now: datetime) -> list[str]:
+    """The summary as plain lines (no markup: the screen shows them literally)."""
+    if s.ended_early:
+        headline = "Session ended"
+    elif s.reviewed:
+        headline = "Session complete"
+    else:
+        headline = "No cards studied"
+    done = plural(s.reviewed, "review")
+    if s.reviewed:
+        done += f" of {plural(s.cards, 'card')}"
+    if s.new_today:
+        next_due = f"now: {plural(s.new_today, 'new card')} left for today"
+    elif s.next_due is None:
+        next_due = "no reviews scheduled yet"
+    else:
+        local = s.next_due.astimezone()
+        next_due = f"in {interval_label(now, s.next_due)} ({local:%a %d %b %H:%M})"
+    lines = [
+        headline,
+        "",
+        f"Studied          {done}",
+        f"Again rate       {s.again_rate:.0%}" + (f" ({s.again} again)" if s.again else ""),
+        f"Time spent       {duration(s.seconds)}",
+        f"Next card due    {next_due}",
+    ]
+    if s.new_waiting > s.new_today:
+        lines.append(f"New cards        {s.new_waiting - s.new_today} more wait for later days")
+    return lines
 
 
 class SummaryScreen(Screen):
@@ -23,29 +74,14 @@ class SummaryScreen(Screen):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        s = self.summary
-        minutes, seconds = divmod(int(round(s.seconds)), 60)
-        if s.next_due is None:
-            next_due = "no reviews scheduled yet"
-        else:
-            local = s.next_due.astimezone()
-            next_due = f"in {interval_label(utcnow(), s.next_due)} ({local:%a %d %b %H:%M})"
-        headline = "Session complete" if s.reviewed else "No cards studied"
-        lines = [
-            f"[b]{headline}[/b]",
-            "",
-            f"Cards reviewed   {s.reviewed}",
-            f"Again rate       {s.again_rate:.0%}" + (f" ({s.again} again)" if s.again else ""),
-            f"Time spent       {minutes}m {seconds:02d}s",
-            f"Next card due    {next_due}",
-            "",
-            "Enter: back to topics · q: quit",
-        ]
+        lines = summary_lines(self.summary, self.app.clock())
         yield Header()
         with Center():
             with Vertical(id="summary"):
-                yield Static("\n".join(lines), id="summary-text")
-        yield Footer()
+                text = Text(lines[0], style="bold")
+                text.append("\n" + "\n".join(lines[1:] + ["", "Enter: back to topics · q: quit"]))
+                yield Static(text, id="summary-text")
+        yield KeyFooter()
 
     def action_home(self) -> None:
         self.app.action_home()
