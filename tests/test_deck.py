@@ -148,3 +148,17 @@ def test_gradient_descent_variants_are_one_comparison_card():
     ids = {c.id for c in DECK.cards}
     assert "mini-batch-gradient-descent" in ids
     assert not {"batch-gradient-descent", "stochastic-gradient-descent"} & ids
+
+
+def test_demos_reach_most_of_the_deck_and_the_source():
+    """Issue 8's bar: 26+ demos, 26+ of the 31 source questions shown by a demo, 45+ cards naming one."""
+    demos = available_demos()
+    assert len(demos) >= 26
+    shown = {seed for card in DECK.cards if card.demo for seed in card.seeds}
+    assert len(shown & set(range(1, 32))) >= 26, sorted(set(range(1, 32)) - shown)
+    assert sum(1 for card in DECK.cards if card.demo) >= 45
+    # every card a demo lists in CARDS exists, and names a demo
+    ids = {card.id: card for card in DECK.cards}
+    for info in demos.values():
+        for card_id in info.cards:
+            assert card_id in ids and ids[card_id].demo, (info.name, card_id)
