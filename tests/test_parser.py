@@ -61,7 +61,7 @@ def test_each_error_names_its_line():
     assert errors("## Q\n\n```meta\nid: q\n```\n\n### Answer\n\n   \n") == ["7: empty answer"]
     assert errors("## Q\n\nno answer marker\n") == ["1: card has no '### Answer' line"]
     assert errors("## Q\n\n```meta\nid: q\ncolour: red\n```\n### Answer\nA\n") == [
-        "5: unknown card metadata key 'colour' (allowed: id, tags, seed, demo)"]
+        "5: unknown card metadata key 'colour' (allowed: id, tags, seed, demo, synonyms)"]
     assert errors("## Q\n\n```meta\nid: Bad Id\n```\n### Answer\nA\n")[0].startswith("4: bad id")
     assert errors("## Q\n\n```meta\nseed: zero\n```\n### Answer\nA\n")[0].startswith("4: bad seed")
     assert errors("---\ntopic: X\nauthor: me\n---\n## Q\n### Answer\nA\n")[0].startswith(

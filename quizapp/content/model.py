@@ -37,9 +37,14 @@ class Card:
     demo: str | None = None
     key_points: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()  # what an interviewer asks next (`#### Follow-ups`)
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (term, other words for it): the interview matcher
     path: str = ""
     line: int = 0
     id_derived: bool = False
+
+    @property
+    def synonym_map(self) -> dict[str, list[str]]:
+        return {term: list(others) for term, others in self.synonyms}
 
     @property
     def title(self) -> str:
@@ -50,11 +55,11 @@ class Card:
         """Changes exactly when what the store keeps about the card changes."""
         import hashlib  # here, not at the top: ~20 ms of start-up when the deck is unchanged
 
-        payload = json.dumps(
-            [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points,
-             self.follow_ups],
-            ensure_ascii=False,
-        )
+        fields = [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points,
+                  self.follow_ups]
+        if self.synonyms:  # appended only when present: cards without synonyms keep the hash they had
+            fields.append(self.synonyms)
+        payload = json.dumps(fields, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 

@@ -15,7 +15,7 @@ from quizapp.content.model import Card, Deck, Problem
 from quizapp.content.sanitize import control_lines, control_name, visible_controls
 
 FRONT_MATTER_KEYS = {"topic", "tags"}
-META_KEYS = {"id", "tags", "seed", "demo"}
+META_KEYS = {"id", "tags", "seed", "demo", "synonyms"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEMO_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 TAG_RE = re.compile(r"^[\w][\w.+/-]*$")
@@ -187,8 +187,8 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
     for key, value in data.items():
         line = where.get(str(key), first)
         if key not in META_KEYS:
-            problems.append(Problem(path, line,
-                                    f"unknown card metadata key {excerpt(key)} (allowed: id, tags, seed, demo)"))
+            problems.append(Problem(path, line, f"unknown card metadata key {excerpt(key)} "
+                                                "(allowed: id, tags, seed, demo, synonyms)"))
         elif key == "id":
             if isinstance(value, (str, int)) and not isinstance(value, bool) and ID_RE.match(str(value)):
                 meta["id"] = str(value)
@@ -209,7 +209,32 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[s
                 meta["demo"] = value
             else:
                 problems.append(Problem(path, line, f"bad demo name {excerpt(value)}"))
+        elif key == "synonyms":
+            synonyms = _synonyms(value, path, line, block, problems)
+            if synonyms is not None:
+                meta["synonyms"] = synonyms
     return meta
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and bool(str(value).strip())
+
+
+def _synonyms(value: Any, path: str, line: int, block: list[_Line], problems: list[Problem]) -> tuple | None:
+    """`term: [other words, ...]` pairs (a single text is a list of one), or None after a problem."""
+    if not isinstance(value, dict) or not value:
+        problems.append(Problem(path, line, "synonyms must map a term of a key point to a list of other ways "
+                                            "to say it, e.g. `symmetry: [identical units]`"))
+        return None
+    pairs = []
+    for term, others in value.items():
+        items = others if isinstance(others, list) else [others]
+        if not _is_text(term) or not items or not all(_is_text(i) for i in items):
+            where = next((b.number for b in block if b.number > line and f"{term}:" in b.text), line)
+            problems.append(Problem(path, where, f"bad synonyms for {excerpt(term)}: give a text or a list of texts"))
+            return None
+        pairs.append((str(term).strip(), tuple(str(i).strip() for i in items)))
+    return tuple(pairs)
 
 
 def _bullets_after(answer: list[_Line], heading: re.Pattern[str]) -> tuple[str, ...]:
@@ -302,6 +327,7 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
         demo=meta.get("demo"),
         key_points=key_points,
         follow_ups=_bullets_after(answer_lines, FOLLOW_UPS_RE),
+        synonyms=meta.get("synonyms", ()),
         path=path,
         line=heading.number,
         id_derived=derived,

@@ -189,6 +189,46 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX schedule_review ON schedule(due, deck_retired, suspended, buried_until, deck_topic)
         WHERE reps > 0 AND state = 2;
     """,
+    # the mock interview: a card's synonyms for the key-point matcher; each interview, and each question
+    # asked in it (committed as it is answered: the typed answer, the time used, the follow-up asked and
+    # its answer, the matcher's suggested ticks and rating, then the confirmed ticks and rating and the
+    # review they became: its id in the review log, which sits behind the `reviews` view, so no foreign
+    # key). Key points are copied so a report still reads right after the deck changes.
+    """
+    ALTER TABLE cards ADD COLUMN synonyms TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE interviews (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        topic TEXT,
+        seed INTEGER,
+        seconds_per_question INTEGER NOT NULL,
+        scheduled INTEGER NOT NULL DEFAULT 1,
+        card_ids TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE interview_questions (
+        id INTEGER PRIMARY KEY,
+        interview_id INTEGER NOT NULL REFERENCES interviews(id),
+        position INTEGER NOT NULL,
+        card_id TEXT NOT NULL REFERENCES cards(id),
+        topic TEXT NOT NULL,
+        asked_at TEXT NOT NULL,
+        seconds_used REAL NOT NULL,
+        answer TEXT NOT NULL DEFAULT '',
+        aloud INTEGER NOT NULL DEFAULT 0,
+        key_points TEXT NOT NULL DEFAULT '[]',
+        suggested TEXT NOT NULL DEFAULT '[]',
+        suggested_rating INTEGER,
+        follow_up TEXT,
+        follow_up_answer TEXT,
+        follow_up_seconds REAL,
+        ticks TEXT,
+        rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+        review_id INTEGER,
+        UNIQUE (interview_id, position)
+    );
+    CREATE INDEX interview_questions_card ON interview_questions(card_id);
+    """,
 ]
 
 CONVERTS_DATA = {i + 1 for i, m in enumerate(MIGRATIONS) if callable(m)}

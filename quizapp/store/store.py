@@ -566,6 +566,7 @@ def _card_row(card: Card, origin: str, position: int, now: str, content_hash: st
         "demo": card.demo,
         "key_points": json.dumps(list(card.key_points)),
         "follow_ups": json.dumps(list(card.follow_ups)),
+        "synonyms": json.dumps(card.synonym_map, ensure_ascii=False),
         "origin": origin,
         "source": f"{card.path}:{card.line}",
         "position": position,
@@ -577,7 +578,7 @@ def _card_row(card: Card, origin: str, position: int, now: str, content_hash: st
 
 
 def _decode_card(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("tags", "seeds", "key_points", "follow_ups"):
+    for key in ("tags", "seeds", "key_points", "follow_ups", "synonyms"):
         row[key] = json.loads(row[key])
     return row
 
