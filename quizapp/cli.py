@@ -1,4 +1,5 @@
-"""The `quizapp` command: the TUI by default, plus import, check, stats, export, import-history and demo.
+"""The `quizapp` command: the TUI by default, plus import, check, stats, export, import-history, demo and
+interview.
 
 Heavy modules (textual, the TUI) are imported only by the commands that need them.
 """
@@ -59,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
                             'quizapp config parameters "0.212, 1.2931, ..." (21 FSRS-6 values)')
     sub.add_argument("key", nargs="?")
     sub.add_argument("value", nargs="?")
+    sub = command("interview", "a mock interview: timed questions, your answer, a key-point check, a report")
+    sub.add_argument("--topic", help="ask only about this topic (default: every topic, mixed)")
+    sub.add_argument("--questions", type=_positive_int, default=8, metavar="N", help="how many (default 8)")
+    sub.add_argument("--minutes", type=_positive_float, default=3.0, metavar="M",
+                     help="time per question (default 3)")
+    sub.add_argument("--seed", type=int, help="the same seed asks the same questions")
+    sub.add_argument("--no-schedule", action="store_true",
+                     help="keep this interview out of the schedule (its ratings are not reviews)")
+    sub.add_argument("--report", nargs="?", const="latest", metavar="ID",
+                     help="print an interview's report as markdown (default: the latest) instead")
     sub = command("demo", "run a live demo in the terminal")
     sub.add_argument("name", nargs="?")
     sub.add_argument("--list", action="store_true", help="list demos, their knobs and the cards that use them")
@@ -67,6 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="set one of the demo's knobs (repeatable); --list shows them")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 600, not {text}")
+    return value
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -479,6 +507,56 @@ def match_topic(wanted: str, topics: list[str]) -> str | None:
     return next((topic for topic in topics if topic.casefold() == key), None)
 
 
+def cmd_interview(args: argparse.Namespace) -> int:
+    if args.report is not None:
+        return _print_interview_report(args)
+    from quizapp.sync import sync_path
+
+    content = _content_path(args)
+    if not content.exists():
+        print(f"quizapp: error: {content}: no such deck folder", file=sys.stderr)
+        return 1
+    store = _open_store(args)
+    try:
+        result = sync_path(store, content)
+        if args.topic and args.topic not in store.topics():
+            print(f"quizapp: error: no topic {args.topic!r}; topics: {', '.join(store.topics())}", file=sys.stderr)
+            return 2
+        from quizapp.tui.app import QuizApp
+
+        app = QuizApp(store, sync=result, interview=dict(topic=args.topic, questions=args.questions,
+                                                         minutes=args.minutes, seed=args.seed,
+                                                         schedule=not args.no_schedule))
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+def _print_interview_report(args: argparse.Namespace) -> int:
+    from quizapp.interview.report import to_markdown
+    from quizapp.interview.session import load_report
+
+    interview_id = None
+    if args.report != "latest":
+        try:
+            interview_id = int(args.report)
+        except ValueError:
+            print(f"quizapp: error: --report takes an interview number, not {args.report!r}", file=sys.stderr)
+            return 2
+    store = _open_store(args)
+    try:
+        report = load_report(store, interview_id)
+    finally:
+        store.close()
+    if report is None:
+        which = "no mock interview yet" if interview_id is None else f"no interview {interview_id}"
+        print(f"quizapp: error: {which} in {_db_path(args)}", file=sys.stderr)
+        return 1
+    sys.stdout.write(to_markdown(report))
+    return 0
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     content = _content_path(args)
     if not content.exists():
@@ -505,8 +583,9 @@ def cmd_study(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-COMMANDS = {"config": cmd_config, "optimize": cmd_optimize, "check": cmd_check, "import": cmd_import, "stats": cmd_stats, "demo": cmd_demo,
-            "export": cmd_export, "import-history": cmd_import_history, "study": cmd_study, None: cmd_study}
+COMMANDS = {"config": cmd_config, "optimize": cmd_optimize, "check": cmd_check, "import": cmd_import,
+            "stats": cmd_stats, "demo": cmd_demo, "export": cmd_export, "import-history": cmd_import_history,
+            "study": cmd_study, None: cmd_study, "interview": cmd_interview}
 
 
 def main(argv: list[str] | None = None) -> int:

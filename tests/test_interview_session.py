@@ -173,3 +173,4 @@ def test_a_killed_interview_keeps_every_answered_question(tmp_path: Path, interv
         assert "not confirmed" in to_markdown(report)
     finally:
         store.close()
+

@@ -50,9 +50,10 @@ class QuizApp(App[int]):
 
     def __init__(self, store: Store, sync: SyncResult | None = None, start_topic: str | None = None,
                  start_now: bool = False, quick_demos: bool = False, watch_seconds: float = 1.0,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, interview: dict | None = None) -> None:
         super().__init__()
         self.clock = clock  # "now" for sessions, counts and statistics (tests and snapshots fix it)
+        self.start_interview = interview  # `quizapp interview`: action_interview's keyword arguments
         self.quick_demos = quick_demos  # short demo runs (tests, slow machines)
         self.watch_seconds = watch_seconds  # how often the deck folder is looked at for edits
         self.watcher: DeckWatcher | None = None
@@ -71,7 +72,10 @@ class QuizApp(App[int]):
             if self.sync_result.root is not None:
                 self.call_after_refresh(self._start_watching, self.sync_result.root)
         start_now, topic = self._start
-        if start_now:
+        if self.start_interview is not None:
+            self.action_home()
+            self.action_interview(**self.start_interview)
+        elif start_now:
             self.action_study(topic)  # the topic list is built only when the session ends
         else:
             self.action_home()
@@ -209,6 +213,39 @@ class QuizApp(App[int]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
+    def action_interview(self, topic: str | None = None, questions: int = 8, minutes: float = 3.0,
+                         seed: int | None = None, schedule: bool = True) -> None:
+        from quizapp.interview.session import InterviewSession
+        from quizapp.tui.screens.interview import InterviewScreen
+
+        session = InterviewSession(self.store, self.scheduler, topic=topic or None, questions=questions,
+                                   seconds_per_question=max(1, round(minutes * 60)), seed=seed, schedule=schedule,
+                                   clock=self.clock)
+        try:
+            count = session.start()
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", timeout=10)
+            return
+        if not count:
+            self.notify(f"No card with key points{f' in {topic}' if topic else ''} to ask about.",
+                        title="Mock interview", severity="warning")
+            return
+        self.push_screen(InterviewScreen(session))
+
+    def action_interview_report(self, interview_id: int | None = None) -> None:
+        from quizapp.interview.session import load_report
+        from quizapp.tui.screens.interview_report import InterviewReportScreen
+
+        try:
+            report = load_report(self.store, interview_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Database", severity="error", timeout=10)
+            return
+        if report is None:
+            self.notify("No mock interview yet: press i on the topic list to take one.", title="Mock interview")
+            return
+        self.push_screen(InterviewReportScreen(report))
+
     def action_home(self) -> None:
         """Back to the topic list: the one below the current screen, or a new one."""
         from quizapp.tui.screens.home import HomeScreen
@@ -252,7 +289,7 @@ class QuizApp(App[int]):
             self.push_screen(BrowserScreen(text))
 
     def action_study_cards(self, card_ids: list[str]) -> None:
-        """A session over exactly these cards (the browser's "study these now")."""
+        """A session over exactly these cards (the browser's "study these now", an interview's missed points)."""
         from quizapp.srs import Session
         from quizapp.tui.screens.review import ReviewScreen
 
@@ -295,6 +332,13 @@ class QuizApp(App[int]):
                                 lambda kind=kind: self.action_custom_study(kind))
         yield SystemCommand("Settings", "Desired retention, daily limits, learning steps, the hour a day starts",
                             self.action_settings)
+        yield SystemCommand("Interview: all topics", "A mock interview: 8 timed questions, key points checked, "
+                            "a readiness report", self.action_interview)
+        for topic in topics:
+            yield SystemCommand(f"Interview: {topic}", f"A mock interview on {topic} only",
+                                lambda topic=topic: self.action_interview(topic))
+        yield SystemCommand("Interview: last report", "The report of the latest mock interview",
+                            self.action_interview_report)
         yield SystemCommand("Statistics", "Today, streaks, retention, forecast, mastery, hardest cards",
                             self.action_stats)
         yield SystemCommand("Scheduler", "FSRS parameters: optimize on your history, revert; retention vs workload",

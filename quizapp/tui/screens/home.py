@@ -25,6 +25,7 @@ class HomeScreen(Screen):
         Binding("o", "app.settings", "Settings"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("S", "app.stats", "Stats", show=False),
+        Binding("i", "interview", "Interview"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -126,6 +127,12 @@ class HomeScreen(Screen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.action_study(None if key == ALL else key)
+
+    def action_interview(self) -> None:
+        """A mock interview on the highlighted topic (all topics on the first row)."""
+        table = self.query_one(DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else ALL
+        self.app.action_interview(None if key == ALL else key)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
