@@ -14,6 +14,7 @@ from rich.text import Text
 
 from quizapp.interview.report import InterviewReport, ReadinessPoint, clock, comparison, pct
 from quizapp.srs.scheduler import RATING_NAMES
+from quizapp.timeutil import from_iso
 
 HISTORY_COLUMNS = 5  # interviews shown side by side in the readiness table
 
@@ -91,14 +92,14 @@ def render_report(report: InterviewReport) -> RenderableType:
 
 def readiness_history_table(points: Sequence[ReadinessPoint]) -> RenderableType:
     """Topics down, the last few interviews across: how readiness moved (statistics screen)."""
-    title = Text("Interview readiness by topic\n", style="bold")
+    title = Text("Interview readiness by topic (share of key points covered)", style="bold")
     if not points:
         return Group(title, Text("No mock interview yet: press i on the topic list to take one.", style="dim"))
     shown = list(points)[-HISTORY_COLUMNS:]
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
     table.add_column("Topic", ratio=1, overflow="ellipsis", no_wrap=True)
     for point in shown:
-        table.add_column(point.started_at[5:10], width=6, justify="right")  # MM-DD
+        table.add_column(from_iso(point.started_at).astimezone().strftime("%b %d"), width=6, justify="right")
     topics: list[str] = []
     for point in points:
         topics.extend(t for t in point.topics if t not in topics)

@@ -43,6 +43,7 @@ class StatsScreen(Screen):
             yield Static("", id="stats-hardest-title", classes="stats-panel")
             yield DataTable(id="stats-hardest", cursor_type="row", zebra_stripes=True)
             yield Static("", id="stats-demos", classes="stats-panel")
+            yield Static("", id="stats-interviews", classes="stats-panel")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -81,6 +82,20 @@ class StatsScreen(Screen):
         for card, row in zip(report.hardest, view.hardest_rows(report)):
             table.add_row(*row, key=card.id)
         table.display = bool(report.hardest)
+        self.render_interviews()
+
+    def render_interviews(self) -> None:
+        """Readiness per topic over the mock interviews (its own queries: the Report stays as it is)."""
+        from quizapp.interview.report import readiness_history
+        from quizapp.store.interviews import InterviewStore
+        from quizapp.tui.interview_view import readiness_history_table
+
+        db = InterviewStore(self.app.store)
+        try:
+            points = readiness_history(db.interviews(), db.questions())
+        except StoreError:
+            return
+        self.query_one("#stats-interviews", Static).update(readiness_history_table(points))
 
     def on_resize(self) -> None:
         if max(40, min(self.app.size.width - 4, 100)) != self._width:  # charts are drawn for a width
