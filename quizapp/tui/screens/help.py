@@ -21,6 +21,12 @@ HELP = """\
 | Topics | o | settings: desired retention, daily limits, learning steps, the hour a day starts |
 | Topics | r | refresh the counts (and settings changed with `quizapp config`) |
 | Topics | S | statistics (streaks, calendar, retention, forecast, mastery, leeches) |
+| Topics | i | mock interview on the highlighted topic (first row: all topics) |
+| Interview | ctrl+s | done answering (leave the text empty when you answered aloud) |
+| Interview | Space / click | tick or untick a key point (the matcher's ticks are suggestions) |
+| Interview | 1 2 3 4 | confirm the rating; it is recorded as a review of the card |
+| Interview | Esc | end the interview; every answered question is already saved |
+| Interview report | s | study exactly the cards whose key points you missed |
 | Review | Space / Enter | show the answer (then: rate Good) |
 | Review | 1 2 3 4 | Again, Hard, Good, Easy; each button shows the next interval |
 | Review | u | undo the last rating of this session |
