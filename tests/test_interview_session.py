@@ -174,3 +174,14 @@ def test_a_killed_interview_keeps_every_answered_question(tmp_path: Path, interv
     finally:
         store.close()
 
+
+
+def test_ticks_suggest_a_rating_all_fast_easy_all_good_most_hard_few_again():
+    from quizapp.interview.scoring import suggest_rating
+
+    assert suggest_rating(4, 4, 60, 180) == 4  # all points, in a third of the time
+    assert suggest_rating(4, 4, 120, 180) == 3  # all points
+    assert suggest_rating(4, 4, 400, 180) == 3  # all points, over time: still Good
+    assert suggest_rating(3, 4, 30, 180) == 2 and suggest_rating(2, 4, 30, 180) == 2  # most
+    assert suggest_rating(1, 4, 30, 180) == 1 and suggest_rating(0, 4, 30, 180) == 1  # few
+    assert suggest_rating(0, 0, 30, 180) is None  # nothing to judge by

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+from quizapp.srs.scheduler import AGAIN, EASY, GOOD, HARD
 MOST = 0.5  # at least this share of the points (but not all) is "most": Hard
 FAST = 0.5  # all points within this share of the time allowed is Easy
 
