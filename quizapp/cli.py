@@ -189,15 +189,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from quizapp.timeutil import utcnow
     from quizapp.tui.report_view import render_all
 
+    from quizapp.interview.report import readiness_history
+    from quizapp.store.interviews import InterviewStore
+    from quizapp.tui.interview_view import readiness_history_table
+
     store = _open_store(args)
     try:
         report = build_report(store, Scheduler(Settings.from_store(store.setting)), utcnow())
+        interviews = InterviewStore(store)
+        readiness = readiness_history(interviews.interviews(), interviews.questions())
     finally:
         store.close()
     console = Console()
     for part in render_all(report, width=min(console.width, 100)):
         console.print(part)
         console.print()
+    console.print(readiness_history_table(readiness), width=min(console.width, 100))
     return 0
 
 

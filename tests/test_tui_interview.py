@@ -223,3 +223,10 @@ def test_cli_prints_the_report_as_markdown(db_path: Path, interview_deck: Path, 
     assert "| # | Question | Topic | Time | Points | Rating |" in out and "| Hard |" in out
     assert main(["--db", str(db_path), "interview", "--report", "7"]) == 1
     assert "no interview 7" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "stats"]) == 0  # the statistics screen's readiness, as text
+    stats = capsys.readouterr().out
+    assert "Interview readiness by topic" in stats
+    store = Store(db_path)
+    topic = InterviewStore(store).questions()[0]["topic"]
+    store.close()
+    assert any(line.split()[:1] == [topic] and line.split()[-1].endswith("%") for line in stats.splitlines())

@@ -68,22 +68,24 @@ def readiness_table(report: InterviewReport) -> Table:
     return table
 
 
-def study_list(report: InterviewReport) -> Text:
-    text = Text("Study list: the key points you missed\n", style="bold")
+def study_list(report: InterviewReport) -> RenderableType:
+    """The missed key points under their questions, wrapped with a hanging indent."""
+    title = Text("Study list: the key points you missed", style="bold")
     missed = [q for q in report.questions if q.missed]
     if not missed:
-        text.append("Nothing missed." if report.questions else "No question was answered.", style="dim")
+        return Group(title, Text("Nothing missed." if report.questions else "No question was answered.",
+                                 style="dim"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1)
+    grid.add_column(ratio=1)
     for q in missed:
-        text.append("• ")
-        text.append(q.title, style="bold")
-        text.append("\n")
+        points = Table.grid(padding=(0, 1))
+        points.add_column(width=1)
+        points.add_column(ratio=1)
         for point in q.missed:
-            text.append("    – ")
-            text.append(point)
-            text.append("\n")
-    if missed:
-        text.append("s studies exactly these cards now", style="dim")
-    return text
+            points.add_row("–", Text(point))
+        grid.add_row("•", Group(Text(q.title, style="bold"), points))
+    return Group(title, grid, Text("s studies exactly these cards now", style="dim"))
 
 
 def render_report(report: InterviewReport) -> RenderableType:
