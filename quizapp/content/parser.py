@@ -231,7 +231,8 @@ def _synonyms(value: Any, path: str, line: int, block: list[_Line], problems: li
         items = others if isinstance(others, list) else [others]
         if not _is_text(term) or not items or not all(_is_text(i) for i in items):
             where = next((b.number for b in block if b.number > line and f"{term}:" in b.text), line)
-            problems.append(Problem(path, where, f"bad synonyms for {excerpt(term)}: give a text or a list of texts"))
+            problems.append(Problem(path, where,
+                                    f"bad synonyms for {excerpt(term)}: give a text or a list of texts"))
             return None
         pairs.append((str(term).strip(), tuple(str(i).strip() for i in items)))
     return tuple(pairs)

@@ -174,7 +174,8 @@ class Answer:
         return " ".join(found)  # type: ignore[arg-type]
 
 
-def match_point(answer: Answer | str, point: str, synonyms: Mapping[str, Sequence[str]] | None = None) -> PointMatch:
+def match_point(answer: Answer | str, point: str,
+                synonyms: Mapping[str, Sequence[str]] | None = None) -> PointMatch:
     answer = answer if isinstance(answer, Answer) else Answer(answer)
     results: list[TermMatch] = []
     terms = key_terms(point, synonyms)

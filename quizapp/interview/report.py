@@ -79,7 +79,8 @@ def question_result(row: dict[str, Any], seconds_allowed: int) -> QuestionResult
     ticks = list(ticks or []) + [False] * max(0, len(points) - len(ticks or []))
     question = row.get("question") or ""
     return QuestionResult(
-        position=row["position"], card_id=row["card_id"], title=question.splitlines()[0] if question else row["card_id"],
+        position=row["position"], card_id=row["card_id"],
+        title=question.splitlines()[0] if question else row["card_id"],
         topic=row["topic"], seconds_used=row["seconds_used"],
         seconds_allowed=seconds_allowed, covered=sum(bool(t) for t in ticks[:len(points)]), total=len(points),
         missed=tuple(p for p, t in zip(points, ticks) if not t), rating=row["rating"],
