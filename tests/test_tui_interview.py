@@ -230,3 +230,64 @@ def test_cli_prints_the_report_as_markdown(db_path: Path, interview_deck: Path, 
     topic = InterviewStore(store).questions()[0]["topic"]
     store.close()
     assert any(line.split()[:1] == [topic] and line.split()[-1].endswith("%") for line in stats.splitlines())
+
+
+HOSTILE = """\
+---
+topic: "[/bold] x"
+---
+
+## What is a[/2] in NumPy?
+
+```meta
+id: slice
+synonyms:
+  "[/i]": ["[b]"]
+```
+
+### Answer
+
+`a[/2]` is not valid; [bold]this is not bold[/bold].
+
+#### Key points
+
+- [/i] indexes twice, \x1b[2J no clearing
+- x[i][j] is two lookups
+
+#### Follow-ups
+
+- And [/red] here?
+"""
+
+
+async def test_markup_and_escapes_in_deck_text_are_shown_literally_in_the_interview(tmp_path: Path, capsys):
+    deck = tmp_path / "deck"
+    deck.mkdir()
+    (deck / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    db_path = tmp_path / "q.db"
+    app = make_app(db_path, deck, questions=1, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "[/bold] x" in text_of(screen, "#iv-progress")
+        await pilot.press(*"x i j two lookups [b]", "ctrl+s")
+        await pilot.pause()
+        assert "[/red]" in screen.query_one("#iv-question").source
+        await pilot.press(*"[/yellow]", "ctrl+s")
+        await pilot.pause()
+        points = screen.query_one("#iv-points")
+        labels = [str(points.get_option_at_index(i).prompt) for i in range(points.option_count)]
+        assert labels[1] == "suggested x[i][j] is two lookups"
+        assert "\x1b" not in labels[0] and "[/i] indexes twice" in labels[0]
+        assert "[/yellow]" in rendered(screen.query_one("#iv-mine-text", Static))
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewReportScreen)
+        study = rendered(app.screen.query_one("#iv-report-study", Static))
+        assert "[/i] indexes twice" in study and "\x1b" not in study
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Interview: \\[/bold] x" in titles  # escaped for the palette, which reads markup
+    app.store.close()
+    assert main(["--db", str(db_path), "interview", "--report"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "| What is a[/2] in NumPy? | [/bold] x |" in out

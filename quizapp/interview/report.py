@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from quizapp.content.sanitize import visible_controls
 from quizapp.interview.scoring import Scored, coverage, readiness
 from quizapp.srs.scheduler import RATING_NAMES
 
@@ -143,7 +144,8 @@ def pct(value: float | None) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Deck text in a markdown table cell: terminal controls made visible, pipes escaped."""
+    return visible_controls(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def comparison(report: InterviewReport) -> str:
@@ -187,5 +189,5 @@ def to_markdown(report: InterviewReport) -> str:
         lines.append("Nothing missed." if r.questions else "No question was answered.")
     for q in missed:
         lines.append(f"- **{_cell(q.title)}** (`{q.card_id}`)")
-        lines.extend(f"  - {point}" for point in q.missed)
+        lines.extend(f"  - {visible_controls(point)}" for point in q.missed)
     return "\n".join(lines) + "\n"

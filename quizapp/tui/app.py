@@ -335,7 +335,7 @@ class QuizApp(App[int]):
         yield SystemCommand("Interview: all topics", "A mock interview: 8 timed questions, key points checked, "
                             "a readiness report", self.action_interview)
         for topic in topics:
-            yield SystemCommand(f"Interview: {topic}", f"A mock interview on {topic} only",
+            yield SystemCommand(f"Interview: {escaped(topic)}", f"A mock interview on {escaped(topic)} only",
                                 lambda topic=topic: self.action_interview(topic))
         yield SystemCommand("Interview: last report", "The report of the latest mock interview",
                             self.action_interview_report)

@@ -15,6 +15,7 @@ from rich.text import Text
 from quizapp.interview.report import InterviewReport, ReadinessPoint, clock, comparison, pct
 from quizapp.srs.scheduler import RATING_NAMES
 from quizapp.timeutil import from_iso
+from quizapp.tui.literal import literal
 
 HISTORY_COLUMNS = 5  # interviews shown side by side in the readiness table
 
@@ -48,7 +49,7 @@ def questions_table(report: InterviewReport) -> Table:
         if q.over_time:
             time.append(" over", style="red")
         rating = RATING_NAMES.get(q.rating, "–") if q.confirmed else "unconfirmed"
-        table.add_row(str(q.position), Text(q.title + (" (aloud)" if q.aloud else "")), time,
+        table.add_row(str(q.position), literal(q.title + (" (aloud)" if q.aloud else "")), time,
                       Text(f"{q.covered}/{q.total}", style=_score_style(q.covered / q.total if q.total else None)),
                       rating)
     return table
@@ -64,7 +65,7 @@ def readiness_table(report: InterviewReport) -> Table:
     for q in report.questions:
         counts[q.topic] = counts.get(q.topic, 0) + 1
     for topic, value in sorted(report.readiness.items(), key=lambda item: item[1]):
-        table.add_row(Text(topic), Text(pct(value), style=_score_style(value)), str(counts[topic]))
+        table.add_row(literal(topic), Text(pct(value), style=_score_style(value)), str(counts[topic]))
     return table
 
 
@@ -83,8 +84,8 @@ def study_list(report: InterviewReport) -> RenderableType:
         points.add_column(width=1)
         points.add_column(ratio=1)
         for point in q.missed:
-            points.add_row("–", Text(point))
-        grid.add_row("•", Group(Text(q.title, style="bold"), points))
+            points.add_row("–", literal(point))
+        grid.add_row("•", Group(literal(q.title, style="bold"), points))
     return Group(title, grid, Text("s studies exactly these cards now", style="dim"))
 
 
@@ -108,5 +109,5 @@ def readiness_history_table(points: Sequence[ReadinessPoint]) -> RenderableType:
     for topic in topics:
         cells = [Text(pct(p.topics.get(topic)) if topic in p.topics else "·",
                       style=_score_style(p.topics.get(topic))) for p in shown]
-        table.add_row(Text(topic), *cells)
+        table.add_row(literal(topic), *cells)
     return Group(title, table)

@@ -20,10 +20,12 @@ from textual.widgets import Footer, Header, Markdown, SelectionList, Static, Tex
 from textual.widgets.selection_list import Selection
 
 from quizapp.content import render_math
+from quizapp.content.sanitize import visible_controls
 from quizapp.interview.report import clock
 from quizapp.interview.session import Answered, InterviewSession
 from quizapp.srs import RATING_NAMES
 from quizapp.store import StoreError
+from quizapp.tui.literal import literal
 
 
 class Checklist(SelectionList[int]):
@@ -76,7 +78,7 @@ class InterviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Mock interview" + (f" · {self.session.topic}" if self.session.topic else "")
+        self.title = "Mock interview" + (f" · {visible_controls(self.session.topic)}" if self.session.topic else "")
         self.set_interval(0.5, self._tick)
         self.ask()
 
@@ -99,8 +101,8 @@ class InterviewScreen(Screen):
         self.started = time.monotonic()
         total = len(self.session.cards)
         self.query_one("#iv-progress", Static).update(
-            Text(f"Question {self.session.position + 1} of {total} · {card['topic']}"))
-        self.query_one("#iv-question", Markdown).update("## " + render_math(card["question"]))
+            literal(f"Question {self.session.position + 1} of {total} · {card['topic']}"))
+        self.query_one("#iv-question", Markdown).update(_markdown("## " + card["question"]))
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self._show(True)
@@ -153,7 +155,7 @@ class InterviewScreen(Screen):
         self.phase = "follow_up"
         self.follow_up_answer = ""
         self.started = time.monotonic()
-        self.query_one("#iv-question", Markdown).update("## Follow-up\n\n" + render_math(follow_up))
+        self.query_one("#iv-question", Markdown).update(_markdown("## Follow-up\n\n" + follow_up))
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self.set_focus(area)  # now, not later: keys typed ahead go to the answer
@@ -165,16 +167,17 @@ class InterviewScreen(Screen):
         assert answered is not None
         self.phase = "check"
         card = answered.card
-        self.query_one("#iv-question", Markdown).update("## " + render_math(card["question"]))
+        self.query_one("#iv-question", Markdown).update(_markdown("## " + card["question"]))
         mine = Text("Your answer\n", style="bold")
-        mine.append(self.answer_text or "(answered aloud)", style="" if self.answer_text else "dim")
+        mine.append_text(literal(self.answer_text or "(answered aloud)", style="" if self.answer_text else "dim"))
         if answered.follow_up:
             mine.append("\n\nFollow-up: ", style="bold")
-            mine.append(answered.follow_up)
+            mine.append_text(literal(answered.follow_up))
             mine.append("\n")
-            mine.append(self.follow_up_answer or "(answered aloud)", style="" if self.follow_up_answer else "dim")
+            mine.append_text(literal(self.follow_up_answer or "(answered aloud)",
+                                     style="" if self.follow_up_answer else "dim"))
         self.query_one("#iv-mine-text", Static).update(mine)
-        self.query_one("#iv-model-text", Markdown).update("**Model answer**\n\n" + render_math(card["answer"]))
+        self.query_one("#iv-model-text", Markdown).update("**Model answer**\n\n" + _markdown(card["answer"]))
         points = self.query_one("#iv-points", SelectionList)
         points.clear_options()
         points.add_options([Selection(self._point_label(i), i, match.covered)
@@ -196,7 +199,7 @@ class InterviewScreen(Screen):
         label = Text()
         if match.covered:
             label.append("suggested ", style="italic green")
-        label.append(match.point)
+        label.append_text(literal(match.point))
         return label
 
     def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
@@ -211,7 +214,7 @@ class InterviewScreen(Screen):
         if self.answered.aloud:
             why.append("answered aloud: tick the points you said", style="dim")
         else:
-            why.append(match.explain(), style="green" if match.covered else "")
+            why.append_text(literal(match.explain(), style="green" if match.covered else ""))
         self.query_one("#iv-why", Static).update(why)
 
     def ticks(self) -> list[bool]:
@@ -271,3 +274,8 @@ class InterviewScreen(Screen):
             self.app.action_home()
             return
         self.app.switch_screen(InterviewReportScreen(report))
+
+
+def _markdown(text: str) -> str:
+    """Deck markdown as the review screen shows it: math as Unicode, terminal controls made visible."""
+    return visible_controls(render_math(text))
