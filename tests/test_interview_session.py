@@ -123,7 +123,8 @@ def test_synonyms_reach_the_store_and_a_bad_entry_names_its_line(store: Store, i
     sync_path(store, interview_deck)
     assert store.card("zero-init")["synonyms"] == {"symmetry": ["identical units", "same gradient"]}
     assert store.card("he-init")["synonyms"] == {}
-    text = "## Q?\n\n```meta\nid: q\nsynonyms:\n  relu: [rectifier]\n  gelu: {a: b}\n```\n\n### Answer\n\nA.\n"
+    text = ("## Q?\n\n```meta\nid: q\nsynonyms:\n  relu: [rectifier]\n  gelu: {a: b}\n```\n\n### Answer\n\nA.\n\n"
+            "#### Key points\n\n- relu\n")
     cards, problems = parse_text(text, "deck.md")
     assert cards == [] and [str(p) for p in problems] == [
         "deck.md:7: error: bad synonyms for 'gelu': give a text or a list of texts"]
