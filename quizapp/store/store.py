@@ -545,7 +545,7 @@ IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
 SYNC_CHUNK = 2000
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
-                "source", "position", "content_hash", "retired", "added_at", "updated_at")
+                "source", "position", "content_hash", "retired", "added_at", "updated_at", "synonyms")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, SelectionList, Static, TextArea
+from textual.widgets import Header, Markdown, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from quizapp.content import render_math
@@ -26,6 +26,7 @@ from quizapp.interview.session import Answered, InterviewSession
 from quizapp.srs import RATING_NAMES
 from quizapp.store import StoreError
 from quizapp.tui.literal import literal
+from quizapp.tui.widgets.footer import KeyFooter
 
 
 class Checklist(SelectionList[int]):
@@ -75,7 +76,7 @@ class InterviewScreen(Screen):
         yield Checklist(id="iv-points")
         yield Static("", id="iv-why")
         yield Static("", id="iv-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Mock interview" + (f" · {visible_controls(self.session.topic)}" if self.session.topic else "")

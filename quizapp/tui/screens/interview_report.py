@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from quizapp.interview.report import InterviewReport
 from quizapp.tui import interview_view as view
+from quizapp.tui.widgets.footer import KeyFooter
 
 
 class InterviewReportScreen(Screen):
@@ -33,7 +34,7 @@ class InterviewReportScreen(Screen):
             yield Static(view.questions_table(self.report), id="iv-report-questions")
             yield Static(view.readiness_table(self.report), id="iv-report-readiness")
             yield Static(view.study_list(self.report), id="iv-report-study")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Interview report {self.report.interview_id}"
