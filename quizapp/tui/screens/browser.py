@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from quizapp.content import render_math
 from quizapp.srs import interval_label
@@ -26,6 +26,7 @@ from quizapp.store.browse import CardFilter
 from quizapp.store import StoreError
 from quizapp.timeutil import utcnow
 from quizapp.tui.app import DeckChanged
+from quizapp.tui.widgets.footer import KeyFooter
 
 MAX_ROWS = 1000  # listed at most; the status line says how many more match
 FIRST_ROWS = 40  # added at once (a screenful and more); the rest right after the first paint
@@ -162,7 +163,7 @@ class BrowserScreen(Screen):
                     placeholder="Search · topic: tag: is:due is:leech is:new is:suspended flag:red has:demo")
         yield Static("", id="browser-status")
         yield DataTable(id="browser-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Browse"
