@@ -45,6 +45,8 @@ def test_wheel_ships_the_deck_and_demos_and_the_installed_app_finds_them(tmp_pat
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_passes_args_on_to_quizapp():
-    out = subprocess.run(["make", "-n", "run", "ARGS=study --all"], cwd=REPO, capture_output=True, text=True,
-                         check=True).stdout
+    # run under `make test` too: a nested make would print "Entering/Leaving directory" lines
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    out = subprocess.run(["make", "--no-print-directory", "-n", "run", "ARGS=study --all"], cwd=REPO,
+                         capture_output=True, text=True, check=True, env=env).stdout
     assert out.strip().splitlines()[-1] == ".venv/bin/quizapp study --all"
