@@ -41,7 +41,8 @@ def duration(seconds: float) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """'1 review', '2 reviews', '3 leeches'."""
     return f"{n} {word}" if n == 1 else f"{n} {word}{'es' if word.endswith('ch') else 's'}"
 
 
@@ -57,14 +58,14 @@ def today_text(report: Report) -> Text:
     studied = s["learning"] + s["review"] + s["relearning"]
     text = title("Today\n")
     if d.reviews:
-        text.append(f"{_plural(d.reviews, 'review')} of {_plural(d.cards, 'card')} in {duration(d.seconds)}"
+        text.append(f"{plural(d.reviews, 'review')} of {plural(d.cards, 'card')} in {duration(d.seconds)}"
                     f" · again {pct(d.again_rate, 0)} ({d.again})\n")
     else:
         text.append("No reviews yet today.\n", style="dim")
-    text.append(f"Streak {_plural(report.current_streak, 'day')} · longest {_plural(report.longest_streak, 'day')}\n")
+    text.append(f"Streak {plural(report.current_streak, 'day')} · longest {plural(report.longest_streak, 'day')}\n")
     text.append(f"Due today {report.forecast[0].total} · New cards waiting {s['new']}")
     if report.recall is not None:
-        text.append(f"\nRecall now {pct(report.recall, 0)} on average over {_plural(studied, 'studied card')}")
+        text.append(f"\nRecall now {pct(report.recall, 0)} on average over {plural(studied, 'studied card')}")
     return text
 
 
@@ -109,7 +110,7 @@ def heatmap(report: Report, weeks: int = 53) -> Text:
     for colour in HEAT:
         text.append("■", style=colour)
     text.append(" More", style="dim")
-    text.append(f"   {_plural(total, 'review')} on {_plural(active, 'day')}")
+    text.append(f"   {plural(total, 'review')} on {plural(active, 'day')}")
     return text
 
 
@@ -272,7 +273,7 @@ HARDEST_COLUMNS = ("Card", "Lapses", "Reviews", "", "Question")
 
 def hardest_title(report: Report) -> Text:
     text = title("Hardest cards (most lapses)")
-    text.append(f"  {_plural(report.leeches, 'leech')} ({LEECH_LAPSES} or more lapses)",
+    text.append(f"  {plural(report.leeches, 'leech')} ({LEECH_LAPSES} or more lapses)",
                 style="red" if report.leeches else "dim")
     return text
 

@@ -12,24 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizapp.srs import Summary, interval_label
+from quizapp.tui.report_view import duration, plural
 from quizapp.tui.widgets.footer import KeyFooter
-
-
-def plural(count: int, word: str) -> str:
-    """'1 review', '2 reviews', '0 cards'."""
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
-def duration(seconds: float) -> str:
-    """'45s', '3m 05s', '1h 02m'."""
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
 
 
 def summary_lines(s: Summary, now: datetime) -> list[str]:
