@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Container, Iterable
 
 from quizapp.content.model import Card, Deck, Problem
 from quizapp.content.sanitize import control_lines, control_name, visible_controls
@@ -33,7 +33,7 @@ LONG_CARD_CHARS = 10_000
 CORE_WORD_LIMIT = 80  # a core answer someone can say aloud in about half a minute
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int  # 1-based
     text: str
@@ -52,7 +52,7 @@ def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list
     open_fence: tuple[str, int, int] | None = None  # (char, length, line number)
     for offset, text in enumerate(lines):
         number = first_number + offset
-        match = FENCE_RE.match(text)
+        match = FENCE_RE.match(text) if ("`" in text or "~" in text) else None  # most lines: no regex
         if open_fence is None:
             if match:
                 fence = match.group(1)
@@ -171,11 +171,63 @@ def _front_matter(path: str, lines: list[str], problems: list[Problem]) -> tuple
     return result, index + 1
 
 
-def _card_meta(path: str, block: list[_Line], problems: list[Problem]) -> dict[str, Any]:
-    """Validate a ```meta block's YAML (block excludes the fence lines)."""
+def _meta_blocks(body: list[_Line]) -> tuple[int, int, int] | None:
+    """Where a card's ```meta block is: (first line, end, first line after it) as indexes of `body`
+    (the block excludes the fence lines); None when the card has none."""
+    index = 0
+    while index < len(body) and not body[index].text.strip():
+        index += 1
+    if index >= len(body):
+        return None
+    match = FENCE_RE.match(body[index].text)
+    if not (match and match.group(2).lower() == "meta"):
+        return None
+    start = end = index + 1
+    while end < len(body) and body[end].in_fence and not _closes(body[index].text, body[end].text):
+        end += 1
+    if end >= len(body) or not body[end].in_fence:
+        return start, end, end  # the fence never closed (reported by the fence scan); take what is there
+    return start, end, end + 1
+
+
+# A block that could read differently inside a stream of documents than alone, or that needs the
+# anchor check: a document marker or directive at a line start, a block scalar (its last line break
+# depends on what follows), an anchor or alias (`&`, `*`). Such blocks are loaded one by one.
+_NOT_BATCHED = re.compile(r"^(---|\.\.\.|%)|[&*|>]", re.MULTILINE)
+
+
+def _load_blocks(texts: dict[int, str]) -> dict[int, Any]:
+    """Many meta blocks' YAML in ONE call (a stream of documents): per-block calls cost more in set-up
+    than in parsing. Returns what it could load; any error, and any block that could read differently
+    in a stream (see _NOT_BATCHED), is left to `_load_yaml`, which locates the problem exactly."""
+    batch = {key: text for key, text in texts.items() if not _NOT_BATCHED.search(text)}
+    if len(batch) < 2:
+        return {}
+    import yaml  # here: start-up with an unchanged deck never parses YAML
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    stream = "".join(f"---\n{text}\n" for text in batch.values())
+    try:
+        documents = list(yaml.load_all(stream, Loader=loader))
+    except Exception:  # noqa: BLE001 - a bad block: `_load_yaml` reports it with its line
+        return {}
+    if len(documents) != len(batch):
+        return {}
+    return dict(zip(batch, documents))
+
+
+_UNLOADED = object()
+
+
+def _card_meta(path: str, block: list[_Line], problems: list[Problem], loaded: Any = _UNLOADED) -> dict[str, Any]:
+    """Validate a ```meta block's YAML (block excludes the fence lines); `loaded` is its YAML already
+    loaded with the file's other blocks (`_load_blocks`)."""
     first = block[0].number if block else 0
     text = "\n".join(line.text for line in block)
-    data, errors = _load_yaml(path, text, first, "card metadata")
+    if loaded is _UNLOADED:
+        data, errors = _load_yaml(path, text, first, "card metadata")
+    else:
+        data, errors = loaded, []
     problems.extend(errors)
     if errors or data is None:
         return {}
@@ -263,29 +315,23 @@ def _join(lines: Iterable[_Line]) -> str:
 
 
 def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str, Any],
-                problems: list[Problem]) -> Card | None:
+                problems: list[Problem], loaded: dict[int, Any] | None = None,
+                where: tuple[int, int, int] | None | object = _UNLOADED) -> Card | None:
+    """One card from its heading and body; `where` is its meta block's place (`_meta_blocks`) and
+    `loaded` maps a meta block's first line number to its YAML, loaded with the file's other blocks."""
     question_title = heading.text[3:].strip().rstrip("#").strip()
     errors_before = sum(p.is_error for p in problems)
     if not question_title:
         problems.append(Problem(path, heading.number, "empty question: the '## ' heading has no text"))
     index = 0
-    while index < len(body) and not body[index].text.strip():
-        index += 1
     meta: dict[str, Any] = {}
-    if index < len(body):
-        match = FENCE_RE.match(body[index].text)
-        if match and match.group(2).lower() == "meta":
-            start = index + 1
-            end = start
-            while end < len(body) and body[end].in_fence and not _closes(body[index].text, body[end].text):
-                end += 1
-            if end >= len(body) or not body[end].in_fence:
-                # the fence never closed (reported by the fence scan); take what is there
-                meta = _card_meta(path, body[start:end], problems)
-                index = end
-            else:
-                meta = _card_meta(path, body[start:end], problems)
-                index = end + 1
+    if where is _UNLOADED:
+        where = _meta_blocks(body)
+    if where is not None:
+        start, end, index = where
+        block = body[start:end]
+        key = block[0].number if block else -1
+        meta = _card_meta(path, block, problems, (loaded or {}).get(key, _UNLOADED))
     rest = body[index:]
     answer_at = [i for i, line in enumerate(rest) if not line.in_fence and ANSWER_RE.match(line.text.strip())]
     if not answer_at:
@@ -381,10 +427,17 @@ def parse_text(text: str, path: str = "<text>") -> tuple[list[Card], list[Proble
     problems.extend(Problem(path, number, message) for number, message in unclosed)
     headings = [i for i, line in enumerate(marked)
                 if not line.in_fence and (line.text.startswith("## ") or line.text.rstrip() == "##")]
+    bodies = [marked[start + 1:(headings[position + 1] if position + 1 < len(headings) else len(marked))]
+              for position, start in enumerate(headings)]
+    places = [_meta_blocks(body) for body in bodies]
+    blocks: dict[int, str] = {}
+    for body, where in zip(bodies, places):
+        if where is not None and where[1] > where[0]:
+            blocks[body[where[0]].number] = "\n".join(line.text for line in body[where[0]:where[1]])
+    loaded = _load_blocks(blocks)
     cards: list[Card] = []
-    for position, start in enumerate(headings):
-        end = headings[position + 1] if position + 1 < len(headings) else len(marked)
-        card = _parse_card(path, marked[start], marked[start + 1:end], defaults, problems)
+    for start, body, where in zip(headings, bodies, places):
+        card = _parse_card(path, marked[start], body, defaults, problems, loaded, where)
         if card is not None:
             cards.append(card)
     if not headings and not any(p.is_error for p in problems):
@@ -435,7 +488,7 @@ def deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_deck(paths: Iterable[Path | str], known_demos: set[str] | None = None) -> Deck:
+def load_deck(paths: Iterable[Path | str], known_demos: Container[str] | None = None) -> Deck:
     """Parse every deck file under `paths` and check ids across files."""
     files, problems = deck_files(Path(p) for p in paths)
     deck = Deck(files=files, problems=problems)

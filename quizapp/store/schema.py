@@ -229,6 +229,22 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE INDEX interview_questions_card ON interview_questions(card_id);
     """,
+    # the search index of a deck's new cards is filled by the sync in one statement after their rows
+    # (about 5x faster than a trigger statement per card: a first import of 1,000 cards spent most
+    # of its database time there). The insert trigger stands aside while `fts_deferred` holds its
+    # row, which only Store.sync writes and deletes inside its own transaction (never committed);
+    # every other insert into `cards` is still indexed by the trigger.
+    """
+    CREATE TABLE fts_deferred (one INTEGER PRIMARY KEY CHECK (one = 1));
+    DROP TRIGGER cards_fts_insert;
+    CREATE TRIGGER cards_fts_insert AFTER INSERT ON cards WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+        INSERT OR IGNORE INTO card_keys (card_id) VALUES (new.id);
+        DELETE FROM cards_fts WHERE rowid = (SELECT rowid FROM card_keys WHERE card_id = new.id);
+        INSERT INTO cards_fts (rowid, question, answer, tags)
+        VALUES ((SELECT rowid FROM card_keys WHERE card_id = new.id), new.question, new.answer,
+                (SELECT group_concat(value, ' ') FROM json_each(new.tags)));
+    END;
+    """,
 ]
 
 CONVERTS_DATA = {i + 1 for i, m in enumerate(MIGRATIONS) if callable(m)}
