@@ -234,3 +234,38 @@ def test_a_long_listing_is_cut_and_says_how_many_match(store, deck_dir, clock):
     assert [row.id for row in cut.rows] == ["tensor", "mean"] and cut.total == 3 and cut.cut
     whole = model.listing(store, Scheduler(), CardFilter(sort="recall"), clock(), limit=3)
     assert len(whole.rows) == 3 and not whole.cut
+
+
+def _index_rows(store: Store) -> tuple[list, list]:
+    """What the search index holds, and what the insert trigger would have written for every card."""
+    held = store.conn.execute("SELECT rowid, question, answer, tags FROM cards_fts ORDER BY rowid").fetchall()
+    expected = store.conn.execute(
+        "SELECT k.rowid, c.question, c.answer, (SELECT group_concat(value, ' ') FROM json_each(c.tags)) "
+        "FROM cards c JOIN card_keys k ON k.card_id = c.id ORDER BY k.rowid").fetchall()
+    return held, expected
+
+
+def test_a_sync_indexes_its_new_cards_in_bulk_and_leaves_the_trigger_on_for_every_other_insert(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    held, expected = _index_rows(store)
+    assert len(held) == store.card_count() == 3 and held == expected
+    store.conn.execute("INSERT INTO cards (id, topic, question, answer, tags, content_hash, added_at, updated_at) "
+                       "VALUES ('direct', 'T', 'Inserted by hand?', 'Still indexed.', '[\"manual\"]', 'h', 't', 't')")
+    store.conn.commit()
+    held, expected = _index_rows(store)
+    assert len(held) == 4 and held == expected
+
+
+def test_an_interrupted_sync_leaves_no_card_and_the_index_trigger_on(store, deck_dir, clock):
+    from quizapp.content import load_deck
+
+    def stop(what, done, total):
+        raise KeyboardInterrupt
+
+    cards = load_deck([deck_dir]).cards
+    with pytest.raises(KeyboardInterrupt):
+        store.sync(cards, "deck", "2026-03-02T12:00:00.000Z", progress=stop)
+    assert store.card_count() == 0 and _index_rows(store) == ([], [])
+    assert store.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "saturate") == ["relu"]

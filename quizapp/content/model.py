@@ -59,8 +59,12 @@ class Card:
                   self.follow_ups]
         if self.synonyms:  # appended only when present: cards without synonyms keep the hash they had
             fields.append(self.synonyms)
-        payload = json.dumps(fields, ensure_ascii=False)
+        payload = _HASH_JSON(fields)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one, made once, writes the same text
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass

@@ -296,7 +296,7 @@ def _bullets_after(answer: list[_Line], heading: re.Pattern[str]) -> tuple[str, 
     collecting = False
     for line in answer:
         if not collecting:
-            collecting = not line.in_fence and bool(heading.match(line.text.strip()))
+            collecting = not line.in_fence and "#" in line.text and bool(heading.match(line.text.strip()))
             continue
         match = BULLET_RE.match(line.text)
         if match and not line.in_fence:
@@ -320,7 +320,7 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
     """One card from its heading and body; `where` is its meta block's place (`_meta_blocks`) and
     `loaded` maps a meta block's first line number to its YAML, loaded with the file's other blocks."""
     question_title = heading.text[3:].strip().rstrip("#").strip()
-    errors_before = sum(p.is_error for p in problems)
+    problems_before = len(problems)  # this card's errors are the ones added from here on
     if not question_title:
         problems.append(Problem(path, heading.number, "empty question: the '## ' heading has no text"))
     index = 0
@@ -333,7 +333,8 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
         key = block[0].number if block else -1
         meta = _card_meta(path, block, problems, (loaded or {}).get(key, _UNLOADED))
     rest = body[index:]
-    answer_at = [i for i, line in enumerate(rest) if not line.in_fence and ANSWER_RE.match(line.text.strip())]
+    answer_at = [i for i, line in enumerate(rest)
+                 if not line.in_fence and "#" in line.text and ANSWER_RE.match(line.text.strip())]
     if not answer_at:
         problems.append(Problem(path, heading.number, "card has no '### Answer' line"))
         return None
@@ -345,7 +346,7 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
     answer = _join(answer_lines)
     if not answer.strip():
         problems.append(Problem(path, rest[answer_at[0]].number, "empty answer"))
-    if sum(p.is_error for p in problems) > errors_before:
+    if any(p.is_error for p in problems[problems_before:]):
         return None
     question = question_title + ("\n\n" + question_extra if question_extra.strip() else "")
     card_id = meta.get("id")

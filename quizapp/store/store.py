@@ -578,12 +578,12 @@ def _card_row(card: Card, origin: str, position: int, now: str, content_hash: st
         "topic": card.topic,
         "question": card.question,
         "answer": card.answer,
-        "tags": json.dumps(list(card.tags)),
-        "seeds": json.dumps(list(card.seeds)),
+        "tags": _json_list(card.tags),
+        "seeds": _json_list(card.seeds),
         "demo": card.demo,
-        "key_points": json.dumps(list(card.key_points)),
-        "follow_ups": json.dumps(list(card.follow_ups)),
-        "synonyms": json.dumps(card.synonym_map, ensure_ascii=False),
+        "key_points": _json_list(card.key_points),
+        "follow_ups": _json_list(card.follow_ups),
+        "synonyms": _SYNONYMS_JSON(card.synonym_map) if card.synonyms else "{}",
         "origin": origin,
         "source": f"{card.path}:{card.line}",
         "position": position,
@@ -592,6 +592,14 @@ def _card_row(card: Card, origin: str, position: int, now: str, content_hash: st
         "added_at": now,
         "updated_at": now,
     }
+
+
+_SYNONYMS_JSON = json.JSONEncoder(ensure_ascii=False).encode  # made once (json.dumps with options is not)
+
+
+def _json_list(items: Sequence[Any]) -> str:
+    """A tuple as the JSON list json.dumps(list(items)) writes (empty ones are most of them: no encoder call)."""
+    return json.dumps(items) if items else "[]"
 
 
 def _decode_card(row: dict[str, Any]) -> dict[str, Any]:
