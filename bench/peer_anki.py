@@ -9,16 +9,22 @@ dependency). Two figures, each a median over alternated repeats:
 - importing 1,000 cards into an empty collection: quizapp parses a markdown deck and syncs it;
   Anki reads a CSV file of the same notes (`get_csv_metadata` + `import_csv`). Goal: within 3x.
 
-Durability differs: quizapp fsyncs every rating by default (WAL, synchronous=FULL), ~9 ms on this
-project's disk; Anki answers in ~1.3 ms, far less than one fsync, so it does not fsync each answer.
-So answering is measured twice for quizapp: as shipped (FULL), and with the durability Anki gives
-(synchronous=NORMAL: every commit survives a crash or kill -9; the last ones may be lost on power
-loss). The ratio against Anki is taken at equal durability; the FULL figure is printed beside it.
+Durability is equal, so the answering ratio is taken as shipped. Anki 26.9.3 opens its collection
+with `journal_mode=wal` and `locking_mode=exclusive` and leaves `synchronous` at SQLite's default,
+FULL (rslib/src/storage/sqlite.rs sets the first two and never the third; `PRAGMA synchronous`
+reads 2 on a headless Collection), and commits each answer: under strace it makes one fsync of its
+WAL per answer, as quizapp (WAL, synchronous=FULL) makes one fdatasync per rating. `--syncs` (or
+any run where `strace` is installed) counts them: syncs during N answers minus syncs during 0, per
+answer. quizapp at synchronous=NORMAL (no fsync per rating) is printed beside it, as a reference
+for how much of the time is the disk.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +55,7 @@ def anki_collection(path: Path, n: int):
     return col, deck_id
 
 
-def anki_answer(tmp: Path, n: int) -> float:
+def anki_answer(tmp: Path, n: int, answers: int | None = None) -> float:
     import anki.collection  # noqa: F401  (first: anki.scheduler alone is a circular import)
     from anki.scheduler.v3 import CardAnswer
 
@@ -60,7 +66,7 @@ def anki_answer(tmp: Path, n: int) -> float:
         note["Front"], note["Back"] = f"Question {i}?", f"Answer {i}."
         col.add_note(note, deck_id)
     start = time.perf_counter()
-    for _ in range(n):
+    for _ in range(n if answers is None else answers):
         queued = col.sched.get_queued_cards(fetch_limit=1)
         top = queued.cards[0]
         card = col.get_card(top.card.id)
@@ -72,12 +78,12 @@ def anki_answer(tmp: Path, n: int) -> float:
     return elapsed
 
 
-def quizapp_answer(tmp: Path, n: int, synchronous: str = "NORMAL") -> float:
+def quizapp_answer(tmp: Path, n: int, synchronous: str = "FULL", answers: int | None = None) -> float:
     store = Store(tmp / f"answer-{synchronous}.db", synchronous=synchronous)
     sync_path(store, write_deck(tmp / f"answer-deck-{synchronous}", n))
     session = Session(store, Scheduler(Settings(new_per_day=n, reviews_per_day=n)))
     start = time.perf_counter()
-    for _ in range(n):
+    for _ in range(n if answers is None else answers):
         card = session.next_card()
         session.previews(card)  # the four button labels
         session.rate(card, GOOD, 1000)
@@ -114,13 +120,39 @@ def quizapp_import(tmp: Path, n: int) -> float:
     return elapsed
 
 
+def answer_child(side: str, answers: int, n: int = N) -> None:
+    """`--answer-child SIDE A`: set up N cards and answer A of them, nothing else (what `sync_counts` traces)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if side == "anki":
+            anki_answer(Path(tmp), n, answers)
+        else:
+            quizapp_answer(Path(tmp), n, side, answers)
+
+
+def sync_counts(n: int = 200) -> dict[str, float]:
+    """fsync + fdatasync calls per answer, by strace: (syncs answering n) - (syncs answering 0), / n, the
+    same collection of N cards set up both times."""
+    if shutil.which("strace") is None:
+        return {}
+
+    def syncs(side: str, count: int) -> int:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "strace.txt"
+            subprocess.run(["strace", "-f", "-c", "-e", "trace=fsync,fdatasync", "-o", str(out), sys.executable,
+                            __file__, "--answer-child", side, str(count)], check=True, capture_output=True)
+            return sum(int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync$",
+                                                              out.read_text(), re.MULTILINE))
+
+    return {side: (syncs(side, n) - syncs(side, 0)) / n for side in ("anki", "FULL", "NORMAL")}
+
+
 def main(repeats: int = 3, n: int = N) -> dict[str, float]:
     try:
         import anki  # noqa: F401
     except ImportError:
         print("peer_anki: the anki package is not installed (pip install anki); skipped")
         return {}
-    answers: dict[str, list[float]] = {"quizapp": [], "anki": [], "quizapp_fsync": []}
+    answers: dict[str, list[float]] = {"quizapp": [], "anki": [], "quizapp_normal": []}
     imports: dict[str, list[float]] = {"quizapp": [], "anki": []}
     for _ in range(repeats):  # alternated, each in a fresh folder
         for name, answer, load in (("quizapp", quizapp_answer, quizapp_import), ("anki", anki_answer, anki_import)):
@@ -128,17 +160,26 @@ def main(repeats: int = 3, n: int = N) -> dict[str, float]:
                 answers[name].append(answer(Path(tmp), n))
                 imports[name].append(load(Path(tmp), n))
         with tempfile.TemporaryDirectory() as tmp:
-            answers["quizapp_fsync"].append(quizapp_answer(Path(tmp), n, "FULL"))
+            answers["quizapp_normal"].append(quizapp_answer(Path(tmp), n, "NORMAL"))
     result = {f"{what}_{name}_s": statistics.median(times[name])
               for what, times in (("answer", answers), ("import", imports)) for name in times}
     result["answer_ratio"] = result["answer_quizapp_s"] / result["answer_anki_s"]
     result["import_ratio"] = result["import_quizapp_s"] / result["import_anki_s"]
-    print(f"answering {n:,} cards: quizapp {result['answer_quizapp_s']:.2f}s, Anki {result['answer_anki_s']:.2f}s "
-          f"({result['answer_ratio']:.2f}x; quizapp fsyncing every rating {result['answer_quizapp_fsync_s']:.2f}s); "
-          f"importing {n:,} cards: quizapp {result['import_quizapp_s']:.3f}s, "
+    print(f"answering {n:,} cards, both fsyncing every answer: quizapp {result['answer_quizapp_s']:.2f}s, "
+          f"Anki {result['answer_anki_s']:.2f}s ({result['answer_ratio']:.2f}x; quizapp at synchronous=NORMAL "
+          f"{result['answer_quizapp_normal_s']:.2f}s); importing {n:,} cards: quizapp {result['import_quizapp_s']:.3f}s, "
           f"Anki CSV {result['import_anki_s']:.3f}s ({result['import_ratio']:.2f}x) (medians of {repeats})")
+    if "--syncs" in sys.argv or shutil.which("strace"):
+        counts = sync_counts()
+        if counts:
+            result.update({f"syncs_per_answer_{side.lower()}": value for side, value in counts.items()})
+            print(f"fsync/fdatasync per answer (strace): Anki {counts['anki']:.2f}, quizapp {counts['FULL']:.2f} "
+                  f"(synchronous=NORMAL: {counts['NORMAL']:.2f})")
     return result
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--answer-child":
+        answer_child(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

@@ -18,7 +18,9 @@ def utcnow() -> datetime:
 
 def to_iso(moment: datetime) -> str:
     """The stored form: '2026-11-26T04:55:36.123Z' (sorts as text in time order)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat is twice as fast as strftime (this runs ~17 times per rating) and writes the same text,
+    # '+00:00' replaced by 'Z'; milliseconds truncated, not rounded
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def from_iso(text: str) -> datetime:

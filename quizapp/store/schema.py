@@ -245,6 +245,14 @@ MIGRATIONS: list[Migration] = [
                 (SELECT group_concat(value, ' ') FROM json_each(new.tags)));
     END;
     """,
+    # the count of new cards left today, read after every rating, reads the new-card index alone: it
+    # carries what the queue filters on (as migration 10 did for the learning and review indexes), so
+    # counting up to the day's limit of new cards does not look up each one's schedule row
+    """
+    DROP INDEX schedule_new;
+    CREATE INDEX schedule_new ON schedule(deck_origin, deck_position, deck_retired, suspended, buried_until, deck_topic, reps)
+        WHERE reps = 0;
+    """,
 ]
 
 CONVERTS_DATA = {i + 1 for i, m in enumerate(MIGRATIONS) if callable(m)}
