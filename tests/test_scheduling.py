@@ -59,6 +59,30 @@ def test_due_dates_match_the_fsrs_package_with_fuzz_seeded_per_review():
     assert _close(ours, reference)
 
 
+def test_fuzz_is_the_draw_of_the_global_generator_seeded_by_card_and_review_count_and_leaves_it_alone():
+    """How quizapp has always drawn fuzz (`random.seed(f"{card_id}:{reps}")` before each review): stored
+    histories must replay to the same states. The global generator is not disturbed."""
+    import random
+
+    unfuzzed = _replay_ours(Scheduler(Settings(fuzz=False)), "any")
+    fuzzed = 0
+    for card_id in ("card-c", "card-d", "card-e", "card-f"):
+        card, now, reference = fsrs.Card(card_id=0, due=T0), T0, []
+        for reps, (rating, minutes_later) in enumerate(SEQUENCE):
+            now = now + timedelta(minutes=minutes_later)
+            random.seed(f"{card_id}:{reps}")
+            card, _ = fsrs.Scheduler().review_card(card, fsrs.Rating(rating), review_datetime=now)
+            reference.append(card.due)
+        random.seed(7)
+        expected_next = random.random()
+        random.seed(7)
+        ours = _replay_ours(Scheduler(), card_id)
+        assert random.random() == expected_next
+        assert _close(ours, reference)
+        fuzzed += ours != unfuzzed
+    assert fuzzed >= 2  # the draws mattered: most cards' long intervals moved
+
+
 def test_desired_retention_changes_intervals():
     low = _replay_ours(Scheduler(Settings(desired_retention=0.8, fuzz=False)), "c")
     high = _replay_ours(Scheduler(Settings(desired_retention=0.95, fuzz=False)), "c")
