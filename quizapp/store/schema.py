@@ -245,13 +245,20 @@ MIGRATIONS: list[Migration] = [
                 (SELECT group_concat(value, ' ') FROM json_each(new.tags)));
     END;
     """,
-    # the count of new cards left today, read after every rating, reads the new-card index alone: it
-    # carries what the queue filters on (as migration 10 did for the learning and review indexes), so
-    # counting up to the day's limit of new cards does not look up each one's schedule row
+    # the counts shown after every rating read the queue's indexes alone: each index carries every column
+    # the queue filters on, `reps` and `state` too (migration 10 left them out, so each counted entry
+    # looked up its schedule row): counting up to the day's limit of new cards, or a day's thousand
+    # learning cards, costs a walk along one index
     """
     DROP INDEX schedule_new;
-    CREATE INDEX schedule_new ON schedule(deck_origin, deck_position, deck_retired, suspended, buried_until, deck_topic, reps)
-        WHERE reps = 0;
+    CREATE INDEX schedule_new ON schedule(deck_origin, deck_position, deck_retired, suspended, buried_until, deck_topic,
+                                          reps) WHERE reps = 0;
+    DROP INDEX schedule_learning;
+    CREATE INDEX schedule_learning ON schedule(due, deck_retired, suspended, buried_until, deck_topic, reps, state)
+        WHERE reps > 0 AND state IN (1, 3);
+    DROP INDEX schedule_review;
+    CREATE INDEX schedule_review ON schedule(due, deck_retired, suspended, buried_until, deck_topic, reps, state)
+        WHERE reps > 0 AND state = 2;
     """,
 ]
 
