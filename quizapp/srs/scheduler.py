@@ -198,8 +198,13 @@ class Scheduler:
 
     def review(self, card_id: str, state: dict[str, Any], rating: int, now: datetime) -> dict[str, Any]:
         """The state after rating the card at `now`."""
+        return self._review(card_id, state, self.to_fsrs(state), rating, now)
+
+    def _review(self, card_id: str, state: dict[str, Any], before: fsrs.Card, rating: int,
+                now: datetime) -> dict[str, Any]:
+        """`review` with the state already as an fsrs Card (fsrs copies it: one serves four previews)."""
         with _seeded_fuzz(f"{card_id}:{state['reps']}"):
-            card, _ = self.fsrs.review_card(self.to_fsrs(state), fsrs.Rating(rating), review_datetime=now)
+            card, _ = self.fsrs.review_card(before, fsrs.Rating(rating), review_datetime=now)
         lapse = state["reps"] > 0 and state["state"] == 2 and rating == AGAIN
         return {
             "state": card.state.value,
@@ -214,7 +219,8 @@ class Scheduler:
 
     def preview(self, card_id: str, state: dict[str, Any], now: datetime) -> dict[int, dict[str, Any]]:
         """What each of the four ratings would give."""
-        return {rating: self.review(card_id, state, rating, now) for rating in (AGAIN, HARD, GOOD, EASY)}
+        before = self.to_fsrs(state)
+        return {rating: self._review(card_id, state, before, rating, now) for rating in (AGAIN, HARD, GOOD, EASY)}
 
     def recall_curve(self) -> tuple[float, float]:
         """(factor, decay) of FSRS's forgetting curve R(t) = (1 + factor * t / S) ^ decay, for code that
