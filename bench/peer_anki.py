@@ -55,7 +55,8 @@ def anki_collection(path: Path, n: int):
     return col, deck_id
 
 
-def anki_answer(tmp: Path, n: int, answers: int | None = None) -> float:
+def anki_answer(tmp: Path, n: int, answers: int | None = None, synchronous: str = "FULL") -> float:
+    """Answer `answers` (default all) of n new cards; `synchronous` NORMAL turns Anki's per-answer fsync off."""
     import anki.collection  # noqa: F401  (first: anki.scheduler alone is a circular import)
     from anki.scheduler.v3 import CardAnswer
 
@@ -65,6 +66,8 @@ def anki_answer(tmp: Path, n: int, answers: int | None = None) -> float:
         note = col.new_note(model)
         note["Front"], note["Back"] = f"Question {i}?", f"Answer {i}."
         col.add_note(note, deck_id)
+    if synchronous != "FULL":
+        col.db.execute(f"PRAGMA synchronous = {synchronous}")
     start = time.perf_counter()
     for _ in range(n if answers is None else answers):
         queued = col.sched.get_queued_cards(fetch_limit=1)
@@ -121,10 +124,11 @@ def quizapp_import(tmp: Path, n: int) -> float:
 
 
 def answer_child(side: str, answers: int, n: int = N) -> None:
-    """`--answer-child SIDE A`: set up N cards and answer A of them, nothing else (what `sync_counts` traces)."""
+    """`--answer-child SIDE A` (SIDE: anki, anki-NORMAL, FULL or NORMAL): set up N cards and answer A of
+    them, nothing else (what `sync_counts` traces)."""
     with tempfile.TemporaryDirectory() as tmp:
-        if side == "anki":
-            anki_answer(Path(tmp), n, answers)
+        if side.startswith("anki"):
+            anki_answer(Path(tmp), n, answers, side.partition("-")[2] or "FULL")
         else:
             quizapp_answer(Path(tmp), n, side, answers)
 
@@ -143,38 +147,46 @@ def sync_counts(n: int = 200) -> dict[str, float]:
             return sum(int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync$",
                                                               out.read_text(), re.MULTILINE))
 
-    return {side: (syncs(side, n) - syncs(side, 0)) / n for side in ("anki", "FULL", "NORMAL")}
+    return {side: (syncs(side, n) - syncs(side, 0)) / n for side in ("anki", "FULL", "anki-NORMAL", "NORMAL")}
 
 
-def main(repeats: int = 3, n: int = N) -> dict[str, float]:
+def main(repeats: int = 5, n: int = N) -> dict[str, float]:
     try:
         import anki  # noqa: F401
     except ImportError:
         print("peer_anki: the anki package is not installed (pip install anki); skipped")
         return {}
-    answers: dict[str, list[float]] = {"quizapp": [], "anki": [], "quizapp_normal": []}
-    imports: dict[str, list[float]] = {"quizapp": [], "anki": []}
+    runs: dict[str, list[float]] = {key: [] for key in (
+        "answer_quizapp", "answer_anki", "answer_quizapp_normal", "answer_anki_normal", "import_quizapp", "import_anki")}
     for _ in range(repeats):  # alternated, each in a fresh folder
-        for name, answer, load in (("quizapp", quizapp_answer, quizapp_import), ("anki", anki_answer, anki_import)):
-            with tempfile.TemporaryDirectory() as tmp:
-                answers[name].append(answer(Path(tmp), n))
-                imports[name].append(load(Path(tmp), n))
         with tempfile.TemporaryDirectory() as tmp:
-            answers["quizapp_normal"].append(quizapp_answer(Path(tmp), n, "NORMAL"))
-    result = {f"{what}_{name}_s": statistics.median(times[name])
-              for what, times in (("answer", answers), ("import", imports)) for name in times}
-    result["answer_ratio"] = result["answer_quizapp_s"] / result["answer_anki_s"]
-    result["import_ratio"] = result["import_quizapp_s"] / result["import_anki_s"]
-    print(f"answering {n:,} cards, both fsyncing every answer: quizapp {result['answer_quizapp_s']:.2f}s, "
-          f"Anki {result['answer_anki_s']:.2f}s ({result['answer_ratio']:.2f}x; quizapp at synchronous=NORMAL "
-          f"{result['answer_quizapp_normal_s']:.2f}s); importing {n:,} cards: quizapp {result['import_quizapp_s']:.3f}s, "
+            folder = Path(tmp)
+            for name in ("q", "a", "qn", "an", "qi", "ai"):
+                (folder / name).mkdir()
+            runs["answer_quizapp"].append(quizapp_answer(folder / "q", n, "FULL"))
+            runs["answer_anki"].append(anki_answer(folder / "a", n))
+            runs["answer_quizapp_normal"].append(quizapp_answer(folder / "qn", n, "NORMAL"))
+            runs["answer_anki_normal"].append(anki_answer(folder / "an", n, synchronous="NORMAL"))
+            runs["import_quizapp"].append(quizapp_import(folder / "qi", n))
+            runs["import_anki"].append(anki_import(folder / "ai", n))
+    result = {f"{key}_s": statistics.median(times) for key, times in runs.items()}
+    # each ratio is the median of the ratios within one repeat: the disk's pace (other programs'
+    # fsyncs) drifts between repeats far more than between two runs side by side
+    for ratio, (ours, theirs) in {"answer_ratio": ("answer_quizapp", "answer_anki"),
+                                  "answer_normal_ratio": ("answer_quizapp_normal", "answer_anki_normal"),
+                                  "import_ratio": ("import_quizapp", "import_anki")}.items():
+        result[ratio] = statistics.median(q / a for q, a in zip(runs[ours], runs[theirs]))
+    print(f"answering {n:,} cards, both fsyncing every answer (as shipped): quizapp {result['answer_quizapp_s']:.2f}s, "
+          f"Anki {result['answer_anki_s']:.2f}s ({result['answer_ratio']:.2f}x); neither fsyncing (synchronous=NORMAL): "
+          f"quizapp {result['answer_quizapp_normal_s']:.2f}s, Anki {result['answer_anki_normal_s']:.2f}s "
+          f"({result['answer_normal_ratio']:.2f}x); importing {n:,} cards: quizapp {result['import_quizapp_s']:.3f}s, "
           f"Anki CSV {result['import_anki_s']:.3f}s ({result['import_ratio']:.2f}x) (medians of {repeats})")
     if "--syncs" in sys.argv or shutil.which("strace"):
         counts = sync_counts()
         if counts:
-            result.update({f"syncs_per_answer_{side.lower()}": value for side, value in counts.items()})
-            print(f"fsync/fdatasync per answer (strace): Anki {counts['anki']:.2f}, quizapp {counts['FULL']:.2f} "
-                  f"(synchronous=NORMAL: {counts['NORMAL']:.2f})")
+            result.update({f"syncs_per_answer_{side.lower().replace('-', '_')}": value for side, value in counts.items()})
+            print(f"fsync/fdatasync per answer (strace): Anki {counts['anki']:.2f}, quizapp {counts['FULL']:.2f}; "
+                  f"at synchronous=NORMAL: Anki {counts['anki-NORMAL']:.2f}, quizapp {counts['NORMAL']:.2f}")
     return result
 
 
