@@ -551,11 +551,13 @@ AVAILABLE = "s.deck_retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL 
 IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
 SYNC_CHUNK = 2000
 # The search index for new cards (ids as a JSON list), in one statement each rather than the insert
-# trigger's three per card; the same rows the trigger would write.
+# trigger's three per card; the same rows the trigger would write. Index rows of keys these ids
+# already had are removed first, before the new keys exist: asking FTS5 to delete the fresh keys'
+# (absent) rows would flush its pending inserts chunk after chunk, a third of a 10,000-card import.
 _NEW_IDS = "SELECT value FROM json_each(?)"
 INDEX_NEW_CARDS = (
-    f"INSERT OR IGNORE INTO card_keys (card_id) {_NEW_IDS}",
     f"DELETE FROM cards_fts WHERE rowid IN (SELECT rowid FROM card_keys WHERE card_id IN ({_NEW_IDS}))",
+    f"INSERT OR IGNORE INTO card_keys (card_id) {_NEW_IDS}",
     "INSERT INTO cards_fts (rowid, question, answer, tags) "
     "SELECT k.rowid, c.question, c.answer, (SELECT group_concat(value, ' ') FROM json_each(c.tags)) "
     f"FROM cards c JOIN card_keys k ON k.card_id = c.id WHERE c.id IN ({_NEW_IDS})",
