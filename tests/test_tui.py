@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Markdown
+from textual.widgets import Button, DataTable
 
 from quizapp.store import Store
 from quizapp.sync import sync_path
@@ -13,6 +13,7 @@ from quizapp.tui.screens.help import HelpScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.summary import SummaryScreen
+from quizapp.tui.widgets.card_text import CardText
 
 
 def make_app(db_path: Path, deck_dir: Path) -> QuizApp:
@@ -20,7 +21,7 @@ def make_app(db_path: Path, deck_dir: Path) -> QuizApp:
     return QuizApp(store, sync=sync_path(store, deck_dir))
 
 
-def markdown_text(widget: Markdown) -> str:
+def markdown_text(widget: CardText) -> str:
     return widget.source
 
 
@@ -41,26 +42,26 @@ async def test_reveal_rate_undo_and_quit_keep_exactly_the_reviews_given(db_path:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
-        assert "What is a tensor?" in markdown_text(screen.query_one("#question", Markdown))
+        assert "What is a tensor?" in markdown_text(screen.query_one("#question", CardText))
         assert not screen.query_one("#ratings").display
-        assert markdown_text(screen.query_one("#answer", Markdown)) == ""
+        assert markdown_text(screen.query_one("#answer", CardText)) == ""
         await pilot.press("3")  # rating before the answer is shown does nothing
         assert app.store.review_count() == 0
         await pilot.press("space")
         assert screen.query_one("#ratings").display
-        assert "n-dimensional array" in markdown_text(screen.query_one("#answer", Markdown))
+        assert "n-dimensional array" in markdown_text(screen.query_one("#answer", CardText))
         good_label = str(screen.query_one("#rate-3", Button).label)
         assert good_label.startswith("3 Good · ") and good_label.endswith("m")
         await pilot.press("3")
         await pilot.pause()
-        assert "1/n" in markdown_text(screen.query_one("#question", Markdown))  # math shown as Unicode
+        assert "1/n" in markdown_text(screen.query_one("#question", CardText))  # math shown as Unicode
         await pilot.press("space", "1")
         await pilot.pause()
         assert app.store.review_count() == 2
         await pilot.press("u")
         await pilot.pause()
         assert app.store.review_count() == 1
-        assert "1/n" in markdown_text(screen.query_one("#question", Markdown))  # the undone card is back
+        assert "1/n" in markdown_text(screen.query_one("#question", CardText))  # the undone card is back
         await pilot.press("space", "4")
         await pilot.pause()
         await pilot.press("q")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Markdown, Static
+from textual.widgets import DataTable, Input, Static
 
 from quizapp.srs import GOOD
 from quizapp.store import Store
@@ -19,6 +19,7 @@ from quizapp.tui.screens.browser import BrowserScreen, ConfirmScreen, fit_column
 from quizapp.tui.screens.card_info import CardInfoScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
+from quizapp.tui.widgets.card_text import CardText
 
 from tests.conftest import SMALL_DECK
 
@@ -217,7 +218,7 @@ async def test_e_in_review_edits_the_card_in_editor_and_keeps_its_history(db_pat
         line, path = json.loads(editor.read_text().splitlines()[0])
         assert (line, path) == ("+6", str(deck_dir / "sample.md"))  # the card's own heading line
         assert review.card["id"] == "tensor" and review.revealed
-        assert "that an editor changed" in review.query_one("#answer", Markdown).source
+        assert "that an editor changed" in review.query_one("#answer", CardText).source
         assert "that an editor changed" in app.store.card("tensor")["answer"]
         assert len(app.store.reviews_for("tensor")) == 1 and app.store.card("tensor")["reps"] == 1
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from textual.content import Content
 from textual.geometry import Region
-from textual.widgets import DataTable, Markdown, Static
+from textual.widgets import DataTable, Static
 
 from quizapp.cli import main
 from quizapp.content import Card
@@ -26,6 +26,7 @@ from quizapp.tui.screens.card_info import CardInfoScreen
 from quizapp.tui.screens.demo import DemoScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.stats import StatsScreen
+from quizapp.tui.widgets.card_text import CardText
 
 TOPIC = "[/bold] x"
 QUESTION = "What is a[/2] in NumPy?"
@@ -89,7 +90,11 @@ async def test_home_review_meta_and_the_undo_toast_show_markup_like_text_literal
         assert any(QUESTION in message for message in toasts), toasts
         await pilot.press("space")
         await pilot.pause()
-        assert "[bold]this is not bold[/bold]" in screen.query_one("#answer", Markdown).source
+        answer = screen.query_one("#answer", CardText)
+        assert "[bold]this is not bold[/bold]" in answer.source
+        shown = " ".join(drawn(answer).split())  # as drawn, wrapped lines joined
+        assert "a[/2] is not valid; x[i][j] indexes twice and [bold]this is not bold[/bold]." in shown
+        assert QUESTION in " ".join(drawn(screen.query_one("#question", CardText)).split())
     assert app.return_code in (None, 0)
 
 
@@ -224,8 +229,8 @@ async def test_text_stored_by_an_older_version_with_raw_escapes_is_shown_with_vi
         await pilot.press("space")
         await pilot.pause()
         screen = app.screen
-        question = screen.query_one("#question", Markdown).source
-        answer = screen.query_one("#answer", Markdown).source
+        question = screen.query_one("#question", CardText).source
+        answer = screen.query_one("#answer", CardText).source
         assert ESC not in question + answer + static_text(screen, "#card-meta")
         assert "␛]0;PWNED␇" in question and "␛[31mRED" in answer
 

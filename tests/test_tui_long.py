@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Markdown
-
 from quizapp.content.parser import FENCE_RE
 from quizapp.store import Store
 from quizapp.sync import sync_path
 from quizapp.tui.app import QuizApp
+from quizapp.tui.widgets.card_text import CardText
 from quizapp.tui.widgets.paged_markdown import PAGE_LINES, PagedMarkdown, split_pages
 
 N = 1000
@@ -51,7 +50,7 @@ async def test_a_thousand_bullet_answer_draws_one_page_then_more_as_the_reader_s
         screen = app.screen
         assert screen.card["id"] == "long"
         paged = screen.query_one("#answer-long", PagedMarkdown)
-        assert paged.display and not screen.query_one("#answer", Markdown).display
+        assert paged.display and not screen.query_one("#answer", CardText).display
         assert 1 <= paged.shown <= 2 and len(paged.pages) >= N // (2 * PAGE_LINES)
         assert len(screen.query("*")) < 80  # not a widget per bullet
         for _ in range(len(paged.pages) + 5):  # End, again and again, reaches the last bullet
@@ -67,7 +66,7 @@ async def test_a_thousand_bullet_answer_draws_one_page_then_more_as_the_reader_s
         await pilot.press("space")  # the next card is short: back in the ordinary widget
         await pilot.pause()
         assert screen.card["id"] == "short"
-        assert screen.query_one("#answer", Markdown).display and not paged.display
+        assert screen.query_one("#answer", CardText).display and not paged.display
 
 
 def test_pages_hold_the_whole_text_and_never_cut_a_code_block_open():

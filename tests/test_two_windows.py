@@ -129,10 +129,11 @@ def test_two_processes_rating_one_queue_lose_and_duplicate_nothing(tmp_path: Pat
 
 
 async def test_the_review_screen_says_reviewed_elsewhere_and_shows_the_card_afresh(db_path: Path, deck_dir: Path):
-    from textual.widgets import Markdown, Static
+    from textual.widgets import Static
 
     from quizapp.tui.app import QuizApp
     from quizapp.tui.screens.review import ReviewScreen
+    from quizapp.tui.widgets.card_text import CardText
 
     store, other = Store(db_path), Store(db_path)
     app = QuizApp(store, sync=sync_path(store, deck_dir))
@@ -148,7 +149,7 @@ async def test_the_review_screen_says_reviewed_elsewhere_and_shows_the_card_afre
         assert any("reviewed elsewhere" in str(n.message) for n in app._notifications)
         assert [r["rating"] for r in store.reviews_for("tensor")] == [EASY]  # not duplicated
         assert screen.card["id"] == "mean"
-        assert "What does" in screen.query_one("#question", Markdown).source
+        assert "What does" in screen.query_one("#question", CardText).source
         await pilot.pause()
         assert "0 done · 2 left" in str(screen.query_one("#progress-text", Static).render())
         Session(other, Scheduler()).rate(other.card("mean"), EASY, 1000)

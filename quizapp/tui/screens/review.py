@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Markdown, ProgressBar, Static
+from textual.widgets import Button, Header, ProgressBar, Static
 
 from quizapp.content import render_math
 from quizapp.content.sanitize import visible_controls
@@ -18,6 +18,7 @@ from quizapp.srs import RATING_NAMES, Session, interval_label
 from quizapp.store import DatabaseLocked, DatabaseReadOnly, StaleState, StoreError
 from quizapp.tui.app import CardShown, DeckChanged
 from quizapp.tui.literal import literal, shorten
+from quizapp.tui.widgets.card_text import CardText
 from quizapp.tui.widgets.footer import KeyFooter
 from quizapp.tui.widgets.paged_markdown import PagedMarkdown, is_long
 
@@ -68,10 +69,10 @@ class ReviewScreen(Screen):
             yield ProgressBar(id="session-progress", show_eta=False, show_percentage=False)
             yield Static("", id="progress-text")
         with VerticalScroll(id="card-scroll"):
-            yield Markdown("", id="question")
+            yield CardText(id="question")
             yield PagedMarkdown(id="question-long")
             yield Static("", id="answer-rule")
-            yield Markdown("", id="answer")
+            yield CardText(id="answer")
             yield PagedMarkdown(id="answer-long")
         with Horizontal(id="ratings"):
             for rating, name in RATING_NAMES.items():
@@ -124,17 +125,18 @@ class ReviewScreen(Screen):
         self.show_meta(card)
         self.refresh_bindings()  # the footer shows `d` only on cards that have a demo
         self._set_revealed_ui(False)
-        self.call_after_refresh(self._update_progress)  # the card first, the count a moment later
+        self._update_progress()  # indexed counts bounded by what is due (~1 ms at 100k cards): same frame
         self.query_one("#card-scroll").scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.app.post_message(CardShown(card["id"]))
 
     def _show_text(self, part: str, source: str) -> None:
-        """Markdown as Textual's widget draws it; an absurdly long text a page at a time instead."""
-        markdown, paged = self.query_one(f"#{part}", Markdown), self.query_one(f"#{part}-long", PagedMarkdown)
+        """Markdown drawn as one renderable; an absurdly long text a page at a time instead. Each
+        widget is touched only when its text changes (an empty answer stays empty for free)."""
+        text, paged = self.query_one(f"#{part}", CardText), self.query_one(f"#{part}-long", PagedMarkdown)
         long = is_long(source)
-        markdown.display, paged.display = not long, long
-        markdown.update("" if long else source)
+        text.display, paged.display = not long, long
+        text.show("" if long else source)
         paged.show(source if long else "")
         if long:
             self.call_after_refresh(self._more_if_near_the_end)

@@ -1,10 +1,10 @@
-"""Markdown too long for Textual's Markdown widget, shown a page at a time.
+"""Markdown too long to draw at once, shown a page at a time.
 
-Textual's Markdown makes a widget per block: an answer of 1,000 bullets took 6 s to appear and
-10,000 over 30 s and a gigabyte. Past `is_long`, a card's text is cut into pages of about
-`PAGE_LINES` lines, each drawn by Rich's Markdown (one renderable, no widgets inside); the first
-page is shown at once and the next one only when the reader scrolls near the end, so the time to
-show a card is bounded whatever its length.
+Textual's Markdown widget made a widget per block: an answer of 1,000 bullets took 6 s to appear
+and 10,000 over 30 s and a gigabyte; even as one Rich renderable such a text takes long to lay out.
+Past `is_long`, a card's text is cut into pages of about `PAGE_LINES` lines, each drawn by a
+`CardText` (one renderable, no widgets inside); the first page is shown at once and the next one
+only when the reader scrolls near the end, so the time to show a card is bounded whatever its length.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from quizapp.content.parser import FENCE_RE, LONG_CARD_CHARS, LONG_CARD_LINES
+from quizapp.tui.widgets.card_text import CardText
 
 PAGE_LINES = 80
 PAGE_CHARS = 8_000
@@ -20,7 +21,7 @@ BLOCK_START = ("- ", "* ", "+ ", "#", "|", ">")
 
 
 def is_long(source: str) -> bool:
-    """Whether Textual's Markdown widget would take too long to build this text."""
+    """Whether this text would take too long to draw in one piece."""
     return len(source) > LONG_CARD_CHARS or source.count("\n") >= LONG_CARD_LINES
 
 
@@ -78,7 +79,9 @@ class PagedMarkdown(Vertical):
         self.source = ""
 
     def show(self, source: str) -> None:
-        """Replace the text; only its first page is drawn now."""
+        """Replace the text; only its first page is drawn now. The same text again changes nothing."""
+        if source == self.source:
+            return
         self.source = source
         self.pages = split_pages(source) if source else []
         self.shown = 0
@@ -95,10 +98,8 @@ class PagedMarkdown(Vertical):
         """Draw the next page; False when every page is on screen already."""
         if self.complete:
             return False
-        from rich.markdown import Markdown as RichMarkdown  # here: ~10 ms of start-up that most cards never need
-
         hint = self.query_one(".paged-more", Static)
-        self.mount(Static(RichMarkdown(self.pages[self.shown]), classes="paged-page"), before=hint)
+        self.mount(CardText(self.pages[self.shown], classes="paged-page"), before=hint)
         self.shown += 1
         left = sum(page.count("\n") + 1 for page in self.pages[self.shown:])
         hint.update(f"… {left} more lines: scroll down to read on" if left and not self.complete else "")
