@@ -135,7 +135,7 @@ class ReviewScreen(Screen):
         widget is touched only when its text changes (an empty answer stays empty for free)."""
         text, paged = self.query_one(f"#{part}", CardText), self.query_one(f"#{part}-long", PagedMarkdown)
         long = is_long(source)
-        text.display, paged.display = not long, long
+        paged.display = long
         text.show("" if long else source)
         paged.show(source if long else "")
         if long:

@@ -92,14 +92,17 @@ class CardText(Static):
         super().__init__(self._renderable(source), **kwargs)
         self.source = source
         self._theme: tuple[Theme, str] | None = None
+        self.display = bool(source)
 
     def _renderable(self, source: str):
         return _themed_markdown()(source, self) if source else ""
 
     def show(self, source: str) -> None:
-        """Show this markdown; nothing happens (no layout, no repaint) when it is already shown."""
+        """Show this markdown (an empty text takes no room); nothing happens (no layout, no repaint)
+        when it is already shown."""
         if source != self.source:
             self.source = source
+            self.display = bool(source)
             self.update(self._renderable(source))
 
     def markdown_theme(self) -> tuple[Theme, str]:
