@@ -21,6 +21,8 @@ class KeyFooter(Footer):
     _shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
+        if self.is_attached and not self._bindings_ready:
+            self.set_reactive(Footer._bindings_ready, True)  # the keys in the first pass, not in a second
         self._shown = self._keys_to_show()
         widgets = list(super().compose())
         first = [w for action in FIRST for w in widgets if isinstance(w, FooterKey) and w.action == action]
