@@ -20,6 +20,10 @@ SOURCE = """\
 
 The **core** answer, *with* [/bold] and [red]not red[/red] as typed.
 
+Generic List<T> and a <b>tag</b> are text too.
+
+<div>an HTML block</div>
+
 - first point
 - second point
 
@@ -64,6 +68,8 @@ async def test_markdown_blocks_are_drawn_and_deck_text_is_never_read_as_markup()
         text = "\n".join(lines)
         assert lines[0].strip() == "What does x[i][j] mean?"  # the heading, without its ## marks
         assert "The core answer, with [/bold] and [red]not red[/red] as typed." in " ".join(text.split())
+        assert "Generic List<T> and a <b>tag</b> are text too." in " ".join(text.split())
+        assert "<div>an HTML block</div>" in text
         assert any(line.strip() == "• first point" for line in lines)
         assert any(line.strip() == "1 one" for line in lines) and any(line.strip() == "2 two" for line in lines)
         assert 'print("code")' in text and "```" not in text

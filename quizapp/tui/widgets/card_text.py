@@ -43,20 +43,40 @@ STYLES = {
 def _themed_markdown() -> type:
     """Rich's Markdown, drawn with its widget's theme pushed on the console for exactly its own
     rendering (imported on first use: markdown-it costs start-up time)."""
+    from markdown_it import MarkdownIt
     from rich.markdown import Markdown
+    from rich.segment import Segment
+
+    # Rich's own parser settings, with HTML off: a tag such as `List<T>` or `<b>` is deck text to
+    # show as typed, not markup to drop
+    parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
 
     class ThemedMarkdown(Markdown):
         def __init__(self, source: str, widget: CardText) -> None:
-            super().__init__(source, hyperlinks=False)
+            super().__init__("", hyperlinks=False)
+            self.markup, self.parsed = source, parser.parse(source)
             self.widget = widget
+            self._drawn: dict[tuple, list[Segment]] = {}
 
         def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            """Textual measures the height and then draws, at each width it tries: the segments
+            are made once per width (and theme) and reused."""
             theme, self.code_theme = self.widget.markdown_theme()
-            console.push_theme(theme)
-            try:
-                yield from super().__rich_console__(console, options)
-            finally:
-                console.pop_theme()
+            key = (options.max_width, id(theme), self.code_theme, options.ascii_only, options.justify,
+                   options.overflow, options.no_wrap)
+            segments = self._drawn.get(key)
+            if segments is None:
+                segments = []
+                console.push_theme(theme)
+                try:
+                    for output in super().__rich_console__(console, options):
+                        segments.extend([output] if isinstance(output, Segment) else console.render(output, options))
+                finally:
+                    console.pop_theme()
+                if len(self._drawn) >= 4:
+                    self._drawn.clear()
+                self._drawn[key] = segments
+            yield from segments
 
     return ThemedMarkdown
 
@@ -82,7 +102,7 @@ class CardText(Static):
         & > .card-text--number { color: $text-primary; }
         & > .card-text--link { color: $text-accent; text-style: underline; }
         & > .card-text--link-url { color: $text-muted; }
-        & > .card-text--quote { color: $text-muted; text-style: italic; }
+        & > .card-text--quote { text-style: none; }
         & > .card-text--table-border { color: $primary; }
         & > .card-text--table-header { color: $text; text-style: bold; }
     }
