@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, SelectionList, Static, TextArea
+from textual.widgets import Header, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from quizapp.content import render_math
@@ -26,6 +26,7 @@ from quizapp.interview.session import Answered, InterviewSession
 from quizapp.srs import RATING_NAMES
 from quizapp.store import StoreError
 from quizapp.tui.literal import literal
+from quizapp.tui.widgets.card_text import CardText
 from quizapp.tui.widgets.footer import KeyFooter
 
 
@@ -66,13 +67,13 @@ class InterviewScreen(Screen):
             yield Static("", id="iv-progress")
             yield Static("", id="iv-clock")
         with VerticalScroll(id="iv-question-box"):
-            yield Markdown("", id="iv-question")
+            yield CardText(id="iv-question")
         yield TextArea(id="iv-answer", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         with Horizontal(id="iv-compare"):
             with VerticalScroll(id="iv-mine"):
                 yield Static("", id="iv-mine-text")
             with VerticalScroll(id="iv-model"):
-                yield Markdown("", id="iv-model-text")
+                yield CardText(id="iv-model-text")
         yield Checklist(id="iv-points")
         yield Static("", id="iv-why")
         yield Static("", id="iv-hint")
@@ -103,7 +104,7 @@ class InterviewScreen(Screen):
         total = len(self.session.cards)
         self.query_one("#iv-progress", Static).update(
             literal(f"Question {self.session.position + 1} of {total} · {card['topic']}"))
-        self.query_one("#iv-question", Markdown).update(_markdown("## " + card["question"]))
+        self.query_one("#iv-question", CardText).show(_markdown("## " + card["question"]))
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self._show(True)
@@ -156,7 +157,7 @@ class InterviewScreen(Screen):
         self.phase = "follow_up"
         self.follow_up_answer = ""
         self.started = time.monotonic()
-        self.query_one("#iv-question", Markdown).update(_markdown("## Follow-up\n\n" + follow_up))
+        self.query_one("#iv-question", CardText).show(_markdown("## Follow-up\n\n" + follow_up))
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self.set_focus(area)  # now, not later: keys typed ahead go to the answer
@@ -168,7 +169,7 @@ class InterviewScreen(Screen):
         assert answered is not None
         self.phase = "check"
         card = answered.card
-        self.query_one("#iv-question", Markdown).update(_markdown("## " + card["question"]))
+        self.query_one("#iv-question", CardText).show(_markdown("## " + card["question"]))
         mine = Text("Your answer\n", style="bold")
         mine.append_text(literal(self.answer_text or "(answered aloud)", style="" if self.answer_text else "dim"))
         if answered.follow_up:
@@ -178,7 +179,7 @@ class InterviewScreen(Screen):
             mine.append_text(literal(self.follow_up_answer or "(answered aloud)",
                                      style="" if self.follow_up_answer else "dim"))
         self.query_one("#iv-mine-text", Static).update(mine)
-        self.query_one("#iv-model-text", Markdown).update("**Model answer**\n\n" + _markdown(card["answer"]))
+        self.query_one("#iv-model-text", CardText).show("**Model answer**\n\n" + _markdown(card["answer"]))
         points = self.query_one("#iv-points", SelectionList)
         points.clear_options()
         points.add_options([Selection(self._point_label(i), i, match.covered)
