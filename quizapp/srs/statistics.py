@@ -8,7 +8,7 @@ render the same `Report`, so they cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -188,11 +188,105 @@ def study_shift(now: datetime, tz=None, rollover_hour: int = ROLLOVER_HOUR) -> i
 
 
 def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> Report:
-    """Every number on the Statistics screen, from a dozen SQL aggregations."""
-    queries = StatsQueries(store)
-    shift = study_shift(now, tz, scheduler.settings.rollover_hour)
-    today = (now.astimezone(timezone.utc) + timedelta(minutes=shift)).date()
+    """Every number on the Statistics screen, from a dozen SQL aggregations (and FSRS recall at `now`)."""
+    return ReportCache().report(store, scheduler, now, tz)
 
+
+@dataclass(frozen=True)
+class RecallInputs:
+    """Every studied card's topic (an index into the report's topics), stability and last review (Unix
+    ms), as columns: recall over 100,000 cards is then a few vectorised operations, not 100,000 calls."""
+
+    topic: Any  # numpy int array
+    stability: Any  # numpy float array
+    last_ms: Any  # numpy int64 array
+
+    @classmethod
+    def from_columns(cls, names: list[str], topics: list[str], stability: list[float],
+                     last_ms: list[int]) -> RecallInputs:
+        import numpy as np
+
+        index = {name: i for i, name in enumerate(names)}
+        return cls(np.fromiter(map(index.__getitem__, topics), dtype=np.intp, count=len(topics)),
+                   np.array(stability, dtype=np.float64), np.array(last_ms, dtype=np.int64))
+
+    def recall(self, groups: int, now: datetime, factor: float, decay: float) -> tuple[list[float], list[int]]:
+        """Per topic: the sum of FSRS's recall probability at `now` and the number of cards summed.
+
+        R = (1 + factor * t / S) ^ decay, t the whole days since the last review (as the `fsrs`
+        package counts them), never negative."""
+        import numpy as np
+
+        now_ms = round(now.timestamp() * 1000)
+        days = np.maximum(0, (now_ms - self.last_ms) // 86_400_000)
+        recall = (1 + factor * days / self.stability) ** decay
+        totals = np.bincount(self.topic, weights=recall, minlength=groups)
+        counts = np.bincount(self.topic, minlength=groups)
+        return [float(v) for v in totals], [int(v) for v in counts]
+
+
+@dataclass
+class _Parts:
+    """The report as writes left it: everything but recall, which moves with the clock."""
+
+    today: date
+    day: Today
+    current_streak: int
+    longest_streak: int
+    days: list[Day]
+    retention: list[Retention]
+    forecast: list[Due]
+    states: dict[str, int]
+    topics: list[Group]  # recall not filled in
+    tags: list[Group]
+    hardest: list[HardCard]
+    leeches: int
+    demos: list[DemoRuns]
+    recall_inputs: RecallInputs
+
+    def report(self, now: datetime, factor: float, decay: float) -> Report:
+        totals, counts = self.recall_inputs.recall(len(self.topics), now, factor, decay)
+        topics = [replace(g, recall=total / n if n else None) for g, total, n in zip(self.topics, totals, counts)]
+        studied = sum(counts)
+        return Report(now=now, today=self.today, day=self.day, current_streak=self.current_streak,
+                      longest_streak=self.longest_streak, days=self.days, retention=self.retention,
+                      forecast=self.forecast, states=self.states, topics=topics, tags=self.tags,
+                      recall=sum(totals) / studied if studied else None, hardest=self.hardest,
+                      leeches=self.leeches, demos=self.demos)
+
+
+class ReportCache:
+    """Builds reports, reusing what only a write can change while nothing has been written.
+
+    The counts behind a report change only when the database does; recall also changes with the
+    clock, so it is recomputed (vectorised) from the cached columns every time. The cache is keyed by
+    the store's change token (any commit by another connection or write by this one moves it), the
+    study day, the day boundary and the forgetting curve: a report from it is exactly what
+    `build_report` would give now."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._parts: _Parts | None = None
+
+    def key(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> tuple:
+        shift = study_shift(now, tz, scheduler.settings.rollover_hour)
+        today = (now.astimezone(timezone.utc) + timedelta(minutes=shift)).date()
+        return (StatsQueries(store).change_token(), shift, today, scheduler.recall_curve())
+
+    def current(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> bool:
+        """Whether a report now would come from the cache (no SQL beyond the change token)."""
+        return self._parts is not None and self._key == self.key(store, scheduler, now, tz)
+
+    def report(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> Report:
+        key = self.key(store, scheduler, now, tz)  # read before the data: a write after it only moves it on
+        if self._parts is None or key != self._key:
+            self._parts = _collect(StatsQueries(store), key[1], key[2])
+            self._key = key
+        factor, decay = key[3]
+        return self._parts.report(now, factor, decay)
+
+
+def _collect(queries: StatsQueries, shift: int, today: date) -> _Parts:
     def start_of(day: date) -> str:  # the UTC moment a study day begins
         return to_iso(datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc) - timedelta(minutes=shift))
 
@@ -206,14 +300,12 @@ def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> 
         r = counts.get(day)
         days.append(Day(day, r["new"], r["learning"] + r["relearning"], r["review"]) if r else Day(day))
     t = queries.between(start_of(today), end)
-    factor, decay = scheduler.recall_curve()
-    topics = queries.topics(MATURE_DAYS, to_iso(now), factor, decay)  # topics, states and recall: one pass
-    studied = sum(r["recall_cards"] for r in topics)
+    topics = queries.topics(MATURE_DAYS)  # topics and states: one pass
     states = {"new": sum(r["new"] for r in topics), "learning": sum(r["learning_only"] for r in topics),
               "review": sum(r["review"] for r in topics), "relearning": sum(r["relearning"] for r in topics),
               "retired": queries.retired_count()}
-    return Report(
-        now=now,
+    names = [r["name"] for r in topics]
+    return _Parts(
         today=today,
         day=Today(t["reviews"], t["cards"], t["ms"] / 1000, t["again"]),
         current_streak=current,
@@ -222,14 +314,14 @@ def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> 
         retention=_retention(queries, start_of, today, end, shift),
         forecast=_forecast(queries, shift, today, start_of(today + timedelta(days=FORECAST_DAYS))),
         states=states,
-        topics=[Group(r["name"], r["cards"], r["new"], r["learning_only"] + r["relearning"], r["review"], r["mastered"],
-                      recall=r["recall_total"] / r["recall_cards"] if r["recall_cards"] else None) for r in topics],
+        topics=[Group(r["name"], r["cards"], r["new"], r["learning_only"] + r["relearning"], r["review"], r["mastered"])
+                for r in topics],
         tags=[Group(**r) for r in queries.by_tag(MATURE_DAYS)],
-        recall=sum(r["recall_total"] for r in topics) / studied if studied else None,
         hardest=[HardCard(**r) for r in queries.hardest(HARDEST)],
         leeches=queries.lapsed_at_least(LEECH_LAPSES),
         demos=[DemoRuns(r["demo"], r["device"], r["runs"], r["passes"], from_iso(r["last_at"]), r["last_status"],
                         None if r["last_passed"] is None else bool(r["last_passed"])) for r in queries.demo_summary()],
+        recall_inputs=RecallInputs.from_columns(names, *queries.recall_inputs()),
     )
 
 
