@@ -17,6 +17,7 @@ from quizapp.tui.screens.card_info import CardInfoScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.stats import StatsScreen
+from quizapp.tui.widgets.prerendered import Prerendered
 
 
 def make_app(db_path: Path, deck_dir: Path) -> QuizApp:
@@ -25,7 +26,8 @@ def make_app(db_path: Path, deck_dir: Path) -> QuizApp:
 
 
 def plain(screen, selector: str) -> str:
-    return screen.query_one(selector, Static).content.plain
+    widget = screen.query_one(selector)
+    return widget.plain if isinstance(widget, Prerendered) else screen.query_one(selector, Static).content.plain
 
 
 async def test_stats_screen_shows_todays_numbers_like_the_cli_and_scrolls_within_80_columns(

@@ -8,6 +8,8 @@ render the same `Report`, so they cannot disagree.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -177,6 +179,9 @@ class Report:
     hardest: list[HardCard]
     leeches: int
     demos: list[DemoRuns] = field(default_factory=list)
+    # Reports with the same generation were built from the same counts (they differ at most in recall
+    # and `now`): a panel drawn from those counts alone can be drawn once for all of them.
+    generation: int = 0
 
     def last(self, days: int) -> list[Day]:
         return self.days[-days:]
@@ -225,6 +230,9 @@ class RecallInputs:
         return [float(v) for v in totals], [int(v) for v in counts]
 
 
+_GENERATIONS = itertools.count(1)
+
+
 @dataclass
 class _Parts:
     """The report as writes left it: everything but recall, which moves with the clock."""
@@ -243,6 +251,7 @@ class _Parts:
     leeches: int
     demos: list[DemoRuns]
     recall_inputs: RecallInputs
+    generation: int = field(default_factory=lambda: next(_GENERATIONS))
 
     def report(self, now: datetime, factor: float, decay: float) -> Report:
         totals, counts = self.recall_inputs.recall(len(self.topics), now, factor, decay)
@@ -252,7 +261,7 @@ class _Parts:
                       longest_streak=self.longest_streak, days=self.days, retention=self.retention,
                       forecast=self.forecast, states=self.states, topics=topics, tags=self.tags,
                       recall=sum(totals) / studied if studied else None, hardest=self.hardest,
-                      leeches=self.leeches, demos=self.demos)
+                      leeches=self.leeches, demos=self.demos, generation=self.generation)
 
 
 class ReportCache:
@@ -284,6 +293,17 @@ class ReportCache:
             self._key = key
         factor, decay = key[3]
         return self._parts.report(now, factor, decay)
+
+
+_CACHES: weakref.WeakKeyDictionary[Store, ReportCache] = weakref.WeakKeyDictionary()
+
+
+def cache_for(store: Store) -> ReportCache:
+    """The one ReportCache of this open store (the Statistics screen reuses it each time it opens)."""
+    cache = _CACHES.get(store)
+    if cache is None:
+        cache = _CACHES[store] = ReportCache()
+    return cache
 
 
 def _collect(queries: StatsQueries, shift: int, today: date) -> _Parts:
