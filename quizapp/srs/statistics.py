@@ -181,7 +181,7 @@ class Report:
     demos: list[DemoRuns] = field(default_factory=list)
     # Reports with the same generation were built from the same counts (they differ at most in recall
     # and `now`): a panel drawn from those counts alone can be drawn once for all of them.
-    generation: int = 0
+    generation: int = field(default=0, compare=False)
 
     def last(self, days: int) -> list[Day]:
         return self.days[-days:]
@@ -274,25 +274,37 @@ class ReportCache:
     `build_report` would give now."""
 
     def __init__(self) -> None:
-        self._key: tuple | None = None
-        self._parts: _Parts | None = None
+        self._entry: tuple[tuple, _Parts] | None = None  # (key, parts), replaced whole (threads)
 
     def key(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> tuple:
+        """What the counts depend on: the store's change token, the day boundary, the study day, the curve."""
         shift = study_shift(now, tz, scheduler.settings.rollover_hour)
         today = (now.astimezone(timezone.utc) + timedelta(minutes=shift)).date()
         return (StatsQueries(store).change_token(), shift, today, scheduler.recall_curve())
 
-    def current(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> bool:
-        """Whether a report now would come from the cache (no SQL beyond the change token)."""
-        return self._parts is not None and self._key == self.key(store, scheduler, now, tz)
+    def current(self, key: tuple) -> bool:
+        """Whether a report for `key` would come from the cache (no SQL at all)."""
+        entry = self._entry
+        return entry is not None and entry[0] == key
 
     def report(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> Report:
         key = self.key(store, scheduler, now, tz)  # read before the data: a write after it only moves it on
-        if self._parts is None or key != self._key:
-            self._parts = _collect(StatsQueries(store), key[1], key[2])
-            self._key = key
+        entry = self._entry
+        if entry is None or entry[0] != key:
+            entry = self._entry = (key, _collect(StatsQueries(store), key[1], key[2]))
         factor, decay = key[3]
-        return self._parts.report(now, factor, decay)
+        return entry[1].report(now, factor, decay)
+
+    def refill(self, path, key: tuple) -> None:
+        """Collect the counts for `key` (taken on the app's connection before calling) over a connection
+        of its own, for a worker thread, and keep them. A write after `key` was taken makes the
+        entry's key stale, so it is never mistaken for current."""
+        store = Store(path)
+        try:
+            parts = _collect(StatsQueries(store), key[1], key[2])
+        finally:
+            store.close()
+        self._entry = (key, parts)
 
 
 _CACHES: weakref.WeakKeyDictionary[Store, ReportCache] = weakref.WeakKeyDictionary()

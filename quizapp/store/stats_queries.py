@@ -96,30 +96,33 @@ class StatsQueries:
         this review's study day, which began `(time of day + shift) mod 24 h` ago.
         Mature: the interval the card was on was >= `mature_days`. Reviews a day or more after
         the previous one always count: their sums come from the buckets; the rest (reviews
-        less than a day apart) are read one by one from their own small index.
+        less than a day apart) from their own counts per bucket and lag: the log is not read.
         """
         lo, hi = to_ms(start), to_ms(end)
         mature = round(mature_days * 86400)
         if lo % BUCKET_MS or hi % BUCKET_MS or mature != MATURE_S:
             return self._retention_from_log(lo, hi, shift_minutes, mature, "kind = 2")
+        shift_ms = shift_minutes * 60000
         sure = self.store._rows(
             "SELECT coalesce(sum(sure), 0) AS total, coalesce(sum(sure_passed), 0) AS passed, "
             "coalesce(sum(mature), 0) AS mature_total, coalesce(sum(mature_passed), 0) AS mature_passed "
             "FROM review_buckets WHERE kind = 2 AND bucket >= ? AND bucket < ?", (lo // BUCKET_MS, hi // BUCKET_MS))[0]
-        rest = self._retention_from_log(lo, hi, shift_minutes, mature, "kind = 2 AND elapsed_s < 86400",
-                                        index="review_log_same_day")
-        return {k: int(sure[k]) + rest[k] for k in sure}
+        rest = self.store._rows(  # lag > the bucket's place in its study day (see review_log.py)
+            "SELECT coalesce(sum(total), 0) AS total, coalesce(sum(passed), 0) AS passed, "
+            "coalesce(sum(mature), 0) AS mature_total, coalesce(sum(mature_passed), 0) AS mature_passed "
+            "FROM review_same_day WHERE bucket >= :lo AND bucket < :hi "
+            "AND lag > ((bucket * :size + :shift) % 86400000 + 86400000) % 86400000 / :size",
+            {"lo": lo // BUCKET_MS, "hi": hi // BUCKET_MS, "size": BUCKET_MS, "shift": shift_ms})[0]
+        return {k: int(sure[k]) + int(rest[k]) for k in sure}
 
-    def _retention_from_log(self, lo: int, hi: int, shift_minutes: int, mature: int, which: str,
-                            index: str | None = None) -> dict[str, int]:
-        """`index` names the partial index to read (SQLite's planner would rather take the (kind, at)
-        one and then read millions of rows)."""
+    def _retention_from_log(self, lo: int, hi: int, shift_minutes: int, mature: int, which: str) -> dict[str, int]:
+        """The same from the log itself: for a day boundary off the quarter hours, another maturity, tests."""
         row = self.store._rows(
             f"""
             SELECT count(*) AS total, coalesce(sum(rating > 1), 0) AS passed,
                    coalesce(sum(interval_s >= :mature), 0) AS mature_total,
                    coalesce(sum(interval_s >= :mature AND rating > 1), 0) AS mature_passed
-            FROM review_log {f"INDEXED BY {index}" if index else ""}
+            FROM review_log
             WHERE {which} AND at >= :start AND at < :end
               AND (elapsed_s IS NULL OR elapsed_s >= 86400 OR elapsed_s * 1000 >
                    ((at % 86400000 + :shift_ms) % 86400000 + 86400000) % 86400000)

@@ -9,6 +9,8 @@ Enter or `i` on a hardest card opens its history.
 
 from __future__ import annotations
 
+import weakref
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -26,6 +28,53 @@ from quizapp.tui.widgets.prerendered import Prerendered
 _DRAWN: dict[str, tuple[tuple, list[Strip]]] = {}
 
 PANELS = ("today", "heatmap", "chart-30", "chart-90", "retention", "forecast", "counts", "topics", "tags")
+
+
+class CacheKeeper:
+    """Keeps the store's ReportCache current after writes, once the statistics have been opened.
+
+    Every few seconds the app's connection is asked for its change token (two integers, no table
+    read). When it moved and then stayed put for a whole interval (the user paused), a thread worker
+    collects the counts over a connection of its own and swaps them into the cache; it never
+    touches a widget. So after rating cards, opening the statistics reuses counts already current,
+    while a report asked for before they are (a write since) is still built in full: never stale."""
+
+    INTERVAL = 2.0
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.seen: tuple | None = None
+        self.running = False
+
+    @classmethod
+    def start(cls, app) -> None:
+        """One keeper per app, from the first time its statistics are opened."""
+        if app not in _KEEPERS:
+            _KEEPERS[app] = keeper = cls(app)
+            app.set_interval(cls.INTERVAL, keeper.tick)
+
+    def tick(self) -> None:
+        app = self.app
+        cache = cache_for(app.store)
+        try:
+            key = cache.key(app.store, app.scheduler, app.clock())
+        except StoreError:
+            return
+        quiet, self.seen = key == self.seen, key
+        if self.running or cache.current(key) or not quiet:
+            return
+        self.running = True
+        app.run_worker(lambda: self.refill(cache, key), name="statistics", group="statistics", thread=True,
+                       exit_on_error=False)
+
+    def refill(self, cache, key: tuple) -> None:
+        try:
+            cache.refill(self.app.store.path, key)
+        finally:
+            self.running = False
+
+
+_KEEPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class StatsScreen(Screen):
@@ -60,6 +109,7 @@ class StatsScreen(Screen):
             table.add_column(name, key=name or "leech", width=width)
         self.action_refresh()
         self.query_one("#stats-body").focus()
+        CacheKeeper.start(self.app)
 
     def action_refresh(self) -> None:
         try:
