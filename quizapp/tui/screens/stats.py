@@ -33,13 +33,13 @@ PANELS = ("today", "heatmap", "chart-30", "chart-90", "retention", "forecast", "
 class CacheKeeper:
     """Keeps the store's ReportCache current after writes, once the statistics have been opened.
 
-    Every few seconds the app's connection is asked for its change token (two integers, no table
+    Every second the app's connection is asked for its change token (two integers, no table
     read). When it moved and then stayed put for a whole interval (the user paused), a thread worker
     collects the counts over a connection of its own and swaps them into the cache; it never
     touches a widget. So after rating cards, opening the statistics reuses counts already current,
     while a report asked for before they are (a write since) is still built in full: never stale."""
 
-    INTERVAL = 2.0
+    INTERVAL = 1.0
 
     def __init__(self, app) -> None:
         self.app = app

@@ -22,6 +22,8 @@ class Prerendered(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._strips: list[Strip] = []
+        self._styled: dict[int, Strip] = {}  # lines as painted, for `_styled_for`
+        self._styled_for: tuple = ()
 
     def show(self, renderable: RenderableType, width: int) -> list[Strip]:
         """Render `renderable` `width` cells wide (deck text must already be literal `Text`); the lines
@@ -33,6 +35,7 @@ class Prerendered(Widget):
 
     def set_strips(self, strips: list[Strip]) -> None:
         self._strips = strips
+        self._styled = {}
         self.refresh(layout=True)
 
     @property
@@ -49,6 +52,11 @@ class Prerendered(Widget):
     def render_line(self, y: int) -> Strip:
         """The line over the widget's own colours and background (the Rich lines carry none of their own
         where the panel has no style: they would show the terminal's default background)."""
-        style = self.rich_style
-        strip = self._strips[y] if y < len(self._strips) else Strip.blank(0)
-        return strip.crop_extend(0, self.size.width, style).apply_style(style)
+        style, width = self.rich_style, self.size.width
+        if self._styled_for != (style, width):
+            self._styled, self._styled_for = {}, (style, width)
+        line = self._styled.get(y)
+        if line is None:
+            strip = self._strips[y] if y < len(self._strips) else Strip.blank(0)
+            line = self._styled[y] = strip.crop_extend(0, width, style).apply_style(style)
+        return line
