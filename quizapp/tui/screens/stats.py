@@ -9,6 +9,7 @@ Enter or `i` on a hardest card opens its history.
 
 from __future__ import annotations
 
+import gc
 import weakref
 
 from textual.app import ComposeResult
@@ -70,6 +71,9 @@ class CacheKeeper:
     def refill(self, cache, key: tuple) -> None:
         try:
             cache.refill(self.app.store.path, key)
+            # collecting 100,000 rows leaves the garbage collector's counts high: run it here, while the
+            # app is idle, rather than in the middle of the next screen the user opens
+            gc.collect()
         finally:
             self.running = False
 
