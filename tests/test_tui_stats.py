@@ -151,6 +151,13 @@ async def test_statistics_reopened_after_another_window_rates_show_its_reviews(d
         await pilot.pause()
         cache = cache_for(app.store)
         assert cache.current(cache.key(app.store, app.scheduler, app.clock()))
+        for _ in range(100):  # the screen summed recall in SQL; a worker adds the cards' columns
+            await asyncio.sleep(0.05)
+            await app.workers.wait_for_complete()
+            if cache.complete():
+                break
+        else:
+            raise AssertionError("the studied cards' columns were never added to the statistics cache")
 
         other = Store(db_path)  # another window rates two cards
         session = Session(other, Scheduler())

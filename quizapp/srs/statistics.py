@@ -222,7 +222,7 @@ class RecallInputs:
         package counts them), never negative."""
         import numpy as np
 
-        now_ms = round(now.timestamp() * 1000)
+        now_ms = (now - _EPOCH) // timedelta(milliseconds=1)  # whole ms, as the stored times
         days = np.maximum(0, (now_ms - self.last_ms) // 86_400_000)
         recall = (1 + factor * days / self.stability) ** decay
         totals = np.bincount(self.topic, weights=recall, minlength=groups)
@@ -231,11 +231,14 @@ class RecallInputs:
 
 
 _GENERATIONS = itertools.count(1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass
 class _Parts:
-    """The report as writes left it: everything but recall, which moves with the clock."""
+    """The report as writes left it: everything but recall, which moves with the clock. Recall is
+    known either at one moment (summed in SQL with the counts: the cheap way to build a report once)
+    or at any moment, from the studied cards' columns (fetched once, by a worker when there is one)."""
 
     today: date
     day: Today
@@ -250,11 +253,20 @@ class _Parts:
     hardest: list[HardCard]
     leeches: int
     demos: list[DemoRuns]
-    recall_inputs: RecallInputs
+    recall_at: tuple[datetime, list[float], list[int]] | None = None  # (when, totals, counts) per topic
+    recall_inputs: RecallInputs | None = None
     generation: int = field(default_factory=lambda: next(_GENERATIONS))
 
-    def report(self, now: datetime, factor: float, decay: float) -> Report:
-        totals, counts = self.recall_inputs.recall(len(self.topics), now, factor, decay)
+    def with_inputs(self, queries: StatsQueries) -> None:
+        if self.recall_inputs is None:
+            self.recall_inputs = RecallInputs.from_columns([g.name for g in self.topics], *queries.recall_inputs())
+
+    def report(self, now: datetime, factor: float, decay: float, queries: StatsQueries) -> Report:
+        if self.recall_at is not None and self.recall_at[0] == now and self.recall_inputs is None:
+            totals, counts = self.recall_at[1], self.recall_at[2]
+        else:
+            self.with_inputs(queries)
+            totals, counts = self.recall_inputs.recall(len(self.topics), now, factor, decay)
         topics = [replace(g, recall=total / n if n else None) for g, total, n in zip(self.topics, totals, counts)]
         studied = sum(counts)
         return Report(now=now, today=self.today, day=self.day, current_streak=self.current_streak,
@@ -283,25 +295,38 @@ class ReportCache:
         return (StatsQueries(store).change_token(), shift, today, scheduler.recall_curve())
 
     def current(self, key: tuple) -> bool:
-        """Whether a report for `key` would come from the cache (no SQL at all)."""
+        """Whether a report for `key` would come from the cache (no SQL at all once `complete`)."""
         entry = self._entry
         return entry is not None and entry[0] == key
 
+    def complete(self) -> bool:
+        """Whether the cached counts can give recall at any time (the studied cards' columns are in)."""
+        entry = self._entry
+        return entry is not None and entry[1].recall_inputs is not None
+
     def report(self, store: Store, scheduler: Scheduler, now: datetime, tz=None) -> Report:
         key = self.key(store, scheduler, now, tz)  # read before the data: a write after it only moves it on
+        factor, decay = key[3]
+        queries = StatsQueries(store)
         entry = self._entry
         if entry is None or entry[0] != key:
-            entry = self._entry = (key, _collect(StatsQueries(store), key[1], key[2]))
-        factor, decay = key[3]
-        return entry[1].report(now, factor, decay)
+            entry = self._entry = (key, _collect(queries, key[1], key[2], recall_at=(now, factor, decay)))
+        return entry[1].report(now, factor, decay, queries)
 
     def refill(self, path, key: tuple) -> None:
-        """Collect the counts for `key` (taken on the app's connection before calling) over a connection
-        of its own, for a worker thread, and keep them. A write after `key` was taken makes the
-        entry's key stale, so it is never mistaken for current."""
+        """Collect the counts for `key` (taken on the app's connection before calling), with the studied
+        cards' columns, over a connection of its own, for a worker thread, and keep them. A write after
+        `key` was taken makes the entry's key stale, so it is never mistaken for current. When the
+        counts for `key` are there already, only the columns are added."""
         store = Store(path)
         try:
-            parts = _collect(StatsQueries(store), key[1], key[2])
+            queries = StatsQueries(store)
+            entry = self._entry
+            if entry is not None and entry[0] == key:
+                entry[1].with_inputs(queries)
+                return
+            parts = _collect(queries, key[1], key[2])
+            parts.with_inputs(queries)
         finally:
             store.close()
         self._entry = (key, parts)
@@ -318,7 +343,9 @@ def cache_for(store: Store) -> ReportCache:
     return cache
 
 
-def _collect(queries: StatsQueries, shift: int, today: date) -> _Parts:
+def _collect(queries: StatsQueries, shift: int, today: date,
+             recall_at: tuple[datetime, float, float] | None = None) -> _Parts:
+    """Every count; recall summed in SQL at `recall_at` = (now, factor, decay) if given."""
     def start_of(day: date) -> str:  # the UTC moment a study day begins
         return to_iso(datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc) - timedelta(minutes=shift))
 
@@ -332,11 +359,10 @@ def _collect(queries: StatsQueries, shift: int, today: date) -> _Parts:
         r = counts.get(day)
         days.append(Day(day, r["new"], r["learning"] + r["relearning"], r["review"]) if r else Day(day))
     t = queries.between(start_of(today), end)
-    topics = queries.topics(MATURE_DAYS)  # topics and states: one pass
+    topics = queries.topics(MATURE_DAYS, recall_at and (to_iso(recall_at[0]), *recall_at[1:]))  # one pass
     states = {"new": sum(r["new"] for r in topics), "learning": sum(r["learning_only"] for r in topics),
               "review": sum(r["review"] for r in topics), "relearning": sum(r["relearning"] for r in topics),
               "retired": queries.retired_count()}
-    names = [r["name"] for r in topics]
     return _Parts(
         today=today,
         day=Today(t["reviews"], t["cards"], t["ms"] / 1000, t["again"]),
@@ -353,7 +379,7 @@ def _collect(queries: StatsQueries, shift: int, today: date) -> _Parts:
         leeches=queries.lapsed_at_least(LEECH_LAPSES),
         demos=[DemoRuns(r["demo"], r["device"], r["runs"], r["passes"], from_iso(r["last_at"]), r["last_status"],
                         None if r["last_passed"] is None else bool(r["last_passed"])) for r in queries.demo_summary()],
-        recall_inputs=RecallInputs.from_columns(names, *queries.recall_inputs()),
+        recall_at=recall_at and (recall_at[0], [r["recall_total"] for r in topics], [r["recall_cards"] for r in topics]),
     )
 
 

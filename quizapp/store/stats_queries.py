@@ -177,22 +177,31 @@ class StatsQueries:
                     group[k] += row[k]
         return sorted(tags.values(), key=lambda g: (-g["cards"], g["name"]))
 
-    def topics(self, mastered_days: float) -> list[dict[str, Any]]:
+    def topics(self, mastered_days: float, recall_at: tuple[str, float, float] | None = None) -> list[dict[str, Any]]:
         """Per topic (deck order), in ONE pass over the schedule: cards, new, learning (1 and 3 apart),
-        review and mastered (stability > `mastered_days`). Recall is not here: it changes with the
-        clock, so it is computed from `recall_inputs` each time the report is shown."""
+        review and mastered (stability > `mastered_days`); with `recall_at` = (now, factor, decay) also
+        the sum and count of FSRS's recall probability then, R = (1 + factor * t / S) ^ decay with t
+        the whole days since the last review (as the `fsrs` package counts them)."""
+        recall = ""
+        params: dict[str, Any] = {"m": mastered_days}
+        if recall_at is not None:
+            days = f"max(0, (:now - {ms_sql('s.last_review')}) / 86400000)"
+            studied = "s.reps > 0 AND s.stability IS NOT NULL AND s.last_review IS NOT NULL"
+            recall = (f", coalesce(sum(CASE WHEN {studied} THEN pow(1 + :factor * {days} / s.stability, :decay) END), 0) "
+                      f"AS recall_total, sum({studied}) AS recall_cards")
+            now, params["factor"], params["decay"] = recall_at
+            params["now"] = to_ms(now)
         return self.store._rows(
-            "SELECT s.deck_topic AS name, count(*) AS cards, sum(s.reps = 0) AS new, "
-            "sum(s.reps > 0 AND s.state = 1) AS learning_only, sum(s.reps > 0 AND s.state = 3) AS relearning, "
-            "sum(s.reps > 0 AND s.state = 2) AS review, sum(s.reps > 0 AND s.stability > :m) AS mastered "
-            "FROM schedule s WHERE s.deck_retired = 0 "
-            "GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)",
-            {"m": mastered_days})
+            f"SELECT s.deck_topic AS name, count(*) AS cards, sum(s.reps = 0) AS new, "
+            f"sum(s.reps > 0 AND s.state = 1) AS learning_only, sum(s.reps > 0 AND s.state = 3) AS relearning, "
+            f"sum(s.reps > 0 AND s.state = 2) AS review, sum(s.reps > 0 AND s.stability > :m) AS mastered{recall} "
+            f"FROM schedule s WHERE s.deck_retired = 0 "
+            f"GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)", params)
 
     def recall_inputs(self) -> tuple[list[str], list[float], list[int]]:
         """(topic, stability, last review in Unix ms) of every studied card still in a deck, as three
-        columns: what FSRS's recall needs, read in one narrow pass (NOT INDEXED: the planner would
-        rather walk the forecast index and then look up 100,000 rows one by one)."""
+        columns: what FSRS's recall needs at any time, read in one narrow pass (NOT INDEXED: the
+        planner would rather walk the forecast index and then look up 100,000 rows one by one)."""
         try:
             rows = self.store.conn.execute(
                 f"SELECT s.deck_topic, s.stability, {ms_sql('s.last_review')} FROM schedule s NOT INDEXED "

@@ -38,7 +38,9 @@ class CacheKeeper:
     read). When it moved and then stayed put for a whole interval (the user paused), a thread worker
     collects the counts over a connection of its own and swaps them into the cache; it never
     touches a widget. So after rating cards, opening the statistics reuses counts already current,
-    while a report asked for before they are (a write since) is still built in full: never stale."""
+    while a report asked for before they are (a write since) is still built in full: never stale.
+    Counts built by the screen itself (recall summed in SQL for that moment) get the studied cards'
+    columns the same way, so that later opens recompute recall alone."""
 
     INTERVAL = 1.0
 
@@ -62,8 +64,8 @@ class CacheKeeper:
         except StoreError:
             return
         quiet, self.seen = key == self.seen, key
-        if self.running or cache.current(key) or not quiet:
-            return
+        if self.running or (cache.current(key) and cache.complete()) or not (quiet or cache.current(key)):
+            return  # current, or written to within the last interval
         self.running = True
         app.run_worker(lambda: self.refill(cache, key), name="statistics", group="statistics", thread=True,
                        exit_on_error=False)
