@@ -237,8 +237,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 @dataclass
 class _Parts:
     """The report as writes left it: everything but recall, which moves with the clock. Recall is
-    known either at one moment (summed in SQL with the counts: the cheap way to build a report once)
-    or at any moment, from the studied cards' columns (fetched once, by a worker when there is one)."""
+    known either at one moment (summed in SQL with the counts: the cheap way to build a report once;
+    at another moment it is summed in SQL again) or at any moment, from the studied cards' columns
+    (fetched once, by a worker when there is one: then a report costs a millisecond)."""
 
     today: date
     day: Today
@@ -262,11 +263,14 @@ class _Parts:
             self.recall_inputs = RecallInputs.from_columns([g.name for g in self.topics], *queries.recall_inputs())
 
     def report(self, now: datetime, factor: float, decay: float, queries: StatsQueries) -> Report:
-        if self.recall_at is not None and self.recall_at[0] == now and self.recall_inputs is None:
-            totals, counts = self.recall_at[1], self.recall_at[2]
-        else:
-            self.with_inputs(queries)
+        if self.recall_inputs is not None:
             totals, counts = self.recall_inputs.recall(len(self.topics), now, factor, decay)
+        elif self.recall_at is not None and self.recall_at[0] == now:
+            totals, counts = self.recall_at[1], self.recall_at[2]
+        else:  # the columns are not in yet (a worker adds them): sum recall in SQL again, for `now`
+            rows = {r["name"]: r for r in queries.topics(MATURE_DAYS, (to_iso(now), factor, decay))}
+            totals = [rows[g.name]["recall_total"] if g.name in rows else 0.0 for g in self.topics]
+            counts = [rows[g.name]["recall_cards"] if g.name in rows else 0 for g in self.topics]
         topics = [replace(g, recall=total / n if n else None) for g, total, n in zip(self.topics, totals, counts)]
         studied = sum(counts)
         return Report(now=now, today=self.today, day=self.day, current_streak=self.current_streak,
