@@ -64,8 +64,8 @@ class CacheKeeper:
         except StoreError:
             return
         quiet, self.seen = key == self.seen, key
-        if self.running or (cache.current(key) and cache.complete()) or not (quiet or cache.current(key)):
-            return  # current, or written to within the last interval
+        if self.running or (cache.current(key) and cache.complete()) or not quiet:
+            return  # current, or written to within the last interval (the screen may be building)
         self.running = True
         app.run_worker(lambda: self.refill(cache, key), name="statistics", group="statistics", thread=True,
                        exit_on_error=False)
