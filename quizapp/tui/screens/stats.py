@@ -48,6 +48,7 @@ class CacheKeeper:
         self.app = app
         self.seen: tuple | None = None
         self.running = False
+        self.failed: tuple | None = None  # the key a refill failed for (a locked or read-only file): not retried
 
     @classmethod
     def start(cls, app) -> None:
@@ -64,8 +65,10 @@ class CacheKeeper:
         except StoreError:
             return
         quiet, self.seen = key == self.seen, key
-        if self.running or (cache.current(key) and cache.complete()) or not quiet:
+        if self.running or (cache.current(key) and cache.complete()) or not quiet or key == self.failed:
             return  # current, or written to within the last interval (the screen may be building)
+        if not app.store.path.is_file():
+            return  # nothing another connection could read
         self.running = True
         app.run_worker(lambda: self.refill(cache, key), name="statistics", group="statistics", thread=True,
                        exit_on_error=False)
@@ -76,6 +79,9 @@ class CacheKeeper:
             # collecting 100,000 rows leaves the garbage collector's counts high: run it here, while the
             # app is idle, rather than in the middle of the next screen the user opens
             gc.collect()
+        except Exception:
+            self.failed = key  # the screen still builds its own counts when opened
+            raise
         finally:
             self.running = False
 
