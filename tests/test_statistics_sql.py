@@ -1,4 +1,5 @@
-"""Recall in SQL equals FSRS's own per-card figure (the statistics compute it for every card at once)."""
+"""Recall in SQL and from numpy columns equals FSRS's own per-card figure (the statistics compute it for
+every card at once)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ import pytest
 
 from quizapp.content import Card
 from quizapp.srs import Scheduler, Session, Settings
-from quizapp.srs.statistics import build_report
+from quizapp.srs.statistics import ReportCache, build_report
 from quizapp.store import Store
 from quizapp.timeutil import to_iso
+
+
+def recall_from_columns(cache: ReportCache, store: Store, scheduler: Scheduler, now):
+    cache.refill(store.path, cache.key(store, scheduler, now))  # counts and columns, as the worker fills them
+    assert cache.complete()
+    return cache.report(store, scheduler, now)
 
 
 def test_mean_recall_in_sql_matches_fsrs_card_by_card(tmp_path: Path, clock):
@@ -28,8 +35,11 @@ def test_mean_recall_in_sql_matches_fsrs_card_by_card(tmp_path: Path, clock):
             continue
         session.rate(card, rng.choice([1, 2, 3, 3, 4]), 1000)
         clock.advance(minutes=rng.randint(1, 3000))
-    for now in (clock.now, clock.now + timedelta(days=3, milliseconds=-1), clock.now + timedelta(days=40)):
-        report = build_report(store, scheduler, now)
+    columns = ReportCache()  # recall from the studied cards' columns (numpy), as the screen recomputes it
+    for now, report in [(now, report) for now in (clock.now, clock.now + timedelta(days=3, milliseconds=-1),
+                                                  clock.now + timedelta(days=40))
+                        for report in (build_report(store, scheduler, now), recall_from_columns(columns, store,
+                                                                                                scheduler, now))]:
         by_topic: dict[str, list[float]] = {}
         for i in range(30):
             value = scheduler.retrievability(store.card(f"c{i}"), now)

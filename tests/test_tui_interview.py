@@ -22,6 +22,7 @@ from quizapp.tui.screens.interview_report import InterviewReportScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.summary import SummaryScreen
+from quizapp.tui.widgets.prerendered import Prerendered
 
 ANSWERS = {  # what the learner types for each card ("" = answered aloud)
     "zero-init": "The hidden units stay identical units; random initialisation breaks it.",
@@ -173,7 +174,7 @@ async def test_escape_mid_interview_keeps_the_answered_questions(db_path: Path, 
         await pilot.press("S")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
-        readiness = rendered(app.screen.query_one("#stats-interviews", Static))
+        readiness = app.screen.query_one("#stats-interviews", Prerendered).plain
         assert "Interview readiness by topic" in readiness
     store = Store(db_path)
     try:

@@ -17,6 +17,7 @@ from quizapp.tui.screens.card_info import CardInfoScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.stats import StatsScreen
+from quizapp.tui.widgets.prerendered import Prerendered
 
 
 def make_app(db_path: Path, deck_dir: Path) -> QuizApp:
@@ -25,7 +26,8 @@ def make_app(db_path: Path, deck_dir: Path) -> QuizApp:
 
 
 def plain(screen, selector: str) -> str:
-    return screen.query_one(selector, Static).content.plain
+    widget = screen.query_one(selector)
+    return widget.plain if isinstance(widget, Prerendered) else screen.query_one(selector, Static).content.plain
 
 
 async def test_stats_screen_shows_todays_numbers_like_the_cli_and_scrolls_within_80_columns(
@@ -128,3 +130,51 @@ async def test_statistics_in_the_command_palette(db_path: Path, deck_dir: Path):
         commands["Statistics"].callback()
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
+
+
+async def test_statistics_reopened_after_another_window_rates_show_its_reviews(db_path: Path, deck_dir: Path,
+                                                                                 monkeypatch):
+    """After a write the cached counts are refilled by a thread worker once the app is quiet, and a
+    reopened screen shows the new numbers (whether or not the refill has run yet)."""
+    import asyncio
+
+    from quizapp.srs.statistics import cache_for
+    from quizapp.tui.screens.stats import CacheKeeper
+
+    monkeypatch.setattr(CacheKeeper, "INTERVAL", 0.05)
+    app = make_app(db_path, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        assert "No reviews yet today." in plain(app.screen, "#stats-today")
+        await pilot.press("escape")
+        await pilot.pause()
+        cache = cache_for(app.store)
+        assert cache.current(cache.key(app.store, app.scheduler, app.clock()))
+        for _ in range(100):  # the screen summed recall in SQL; a worker adds the cards' columns
+            await asyncio.sleep(0.05)
+            await app.workers.wait_for_complete()
+            if cache.complete():
+                break
+        else:
+            raise AssertionError("the studied cards' columns were never added to the statistics cache")
+
+        other = Store(db_path)  # another window rates two cards
+        session = Session(other, Scheduler())
+        for rating in (GOOD, AGAIN):
+            session.rate(session.next_card(), rating, 3000)
+        other.close()
+        assert not cache.current(cache.key(app.store, app.scheduler, app.clock()))
+        for _ in range(100):  # the keeper notices, waits for a quiet interval, refills in a worker
+            await asyncio.sleep(0.05)
+            await app.workers.wait_for_complete()
+            if cache.current(cache.key(app.store, app.scheduler, app.clock())):
+                break
+        else:
+            raise AssertionError("the statistics cache was not refilled after another window's writes")
+        generation = cache.report(app.store, app.scheduler, app.clock()).generation
+
+        await pilot.press("S")
+        await pilot.pause()
+        assert "2 reviews of 2 cards in 6s · again 50% (1)" in plain(app.screen, "#stats-today")
+        assert app.screen.report.generation == generation  # drawn from the refilled counts

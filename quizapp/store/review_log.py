@@ -108,6 +108,46 @@ CREATE TRIGGER review_log_recounted AFTER UPDATE OF at, kind, rating, elapsed_s,
 CREATE INDEX review_log_same_day ON review_log(at, rating, interval_s, elapsed_s) WHERE kind = 2 AND elapsed_s < 86400
 """
 
+# Review-state reviews less than a day after the card's previous one count for retention only if
+# that previous review fell before the start of this review's study day. The day starts on a
+# bucket boundary, so that holds exactly when the previous review's bucket -- of (at - elapsed),
+# `lag` buckets before this review's -- is before the day's first bucket: lag > this bucket's place
+# in its study day. Counted per (bucket, lag) by triggers, these are summed for any day boundary
+# without reading the log (lag is 0..96; a year holds at most a few thousand such pairs).
+def _same_day(row: str, sign: str) -> str:
+    lag = f"({row}.at / {BUCKET_MS} - ({row}.at - {row}.elapsed_s * 1000) / {BUCKET_MS})"
+    mature = f"coalesce({row}.interval_s >= {MATURE_S}, 0)"
+    return (f"INSERT INTO review_same_day (bucket, lag, total, passed, mature, mature_passed) "
+            f"SELECT {row}.at / {BUCKET_MS}, {lag}, {sign}1, {sign}({row}.rating > 1), {sign}{mature}, "
+            f"{sign}({mature} AND {row}.rating > 1) WHERE {row}.kind = 2 AND {row}.elapsed_s < 86400 "
+            f"ON CONFLICT (bucket, lag) DO UPDATE SET total = total + excluded.total, "
+            f"passed = passed + excluded.passed, mature = mature + excluded.mature, "
+            f"mature_passed = mature_passed + excluded.mature_passed")
+
+
+SAME_DAY = f"""
+CREATE TABLE review_same_day (
+    bucket INTEGER NOT NULL,
+    lag INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    mature INTEGER NOT NULL,
+    mature_passed INTEGER NOT NULL,
+    PRIMARY KEY (bucket, lag)
+) WITHOUT ROWID;
+INSERT INTO review_same_day (bucket, lag, total, passed, mature, mature_passed)
+    SELECT bucket, lag, count(*), sum(rating > 1), sum(m), sum(m AND rating > 1)
+    FROM (SELECT at / {BUCKET_MS} AS bucket, at / {BUCKET_MS} - (at - elapsed_s * 1000) / {BUCKET_MS} AS lag, rating,
+                 coalesce(interval_s >= {MATURE_S}, 0) AS m
+          FROM review_log WHERE kind = 2 AND elapsed_s < 86400)
+    GROUP BY 1, 2;
+CREATE TRIGGER review_log_same_day_counted AFTER INSERT ON review_log BEGIN {_same_day("new", "")}; END;
+CREATE TRIGGER review_log_same_day_uncounted AFTER DELETE ON review_log BEGIN {_same_day("old", "-")}; END;
+CREATE TRIGGER review_log_same_day_recounted AFTER UPDATE OF at, kind, rating, elapsed_s, interval_s ON review_log
+BEGIN {_same_day("old", "-")}; {_same_day("new", "")}; END;
+DROP INDEX review_log_same_day;
+"""
+
 INDEXES = """
 CREATE INDEX review_log_card ON review_log(card_id, at);
 CREATE INDEX review_log_kind_time ON review_log(kind, at);

@@ -13,11 +13,12 @@ off, as in Anki.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from quizapp.store.review_log import ALL_KINDS, BUCKET_MS, MATURE_S, ms_sql, to_ms
-from quizapp.store.store import Store
+from quizapp.store.store import Store, _translate_error
 
 
 def _shift(minutes: int) -> str:
@@ -95,30 +96,33 @@ class StatsQueries:
         this review's study day, which began `(time of day + shift) mod 24 h` ago.
         Mature: the interval the card was on was >= `mature_days`. Reviews a day or more after
         the previous one always count: their sums come from the buckets; the rest (reviews
-        less than a day apart) are read one by one from their own small index.
+        less than a day apart) from their own counts per bucket and lag: the log is not read.
         """
         lo, hi = to_ms(start), to_ms(end)
         mature = round(mature_days * 86400)
         if lo % BUCKET_MS or hi % BUCKET_MS or mature != MATURE_S:
             return self._retention_from_log(lo, hi, shift_minutes, mature, "kind = 2")
+        shift_ms = shift_minutes * 60000
         sure = self.store._rows(
             "SELECT coalesce(sum(sure), 0) AS total, coalesce(sum(sure_passed), 0) AS passed, "
             "coalesce(sum(mature), 0) AS mature_total, coalesce(sum(mature_passed), 0) AS mature_passed "
             "FROM review_buckets WHERE kind = 2 AND bucket >= ? AND bucket < ?", (lo // BUCKET_MS, hi // BUCKET_MS))[0]
-        rest = self._retention_from_log(lo, hi, shift_minutes, mature, "kind = 2 AND elapsed_s < 86400",
-                                        index="review_log_same_day")
-        return {k: int(sure[k]) + rest[k] for k in sure}
+        rest = self.store._rows(  # lag > the bucket's place in its study day (see review_log.py)
+            "SELECT coalesce(sum(total), 0) AS total, coalesce(sum(passed), 0) AS passed, "
+            "coalesce(sum(mature), 0) AS mature_total, coalesce(sum(mature_passed), 0) AS mature_passed "
+            "FROM review_same_day WHERE bucket >= :lo AND bucket < :hi "
+            "AND lag > ((bucket * :size + :shift) % 86400000 + 86400000) % 86400000 / :size",
+            {"lo": lo // BUCKET_MS, "hi": hi // BUCKET_MS, "size": BUCKET_MS, "shift": shift_ms})[0]
+        return {k: int(sure[k]) + int(rest[k]) for k in sure}
 
-    def _retention_from_log(self, lo: int, hi: int, shift_minutes: int, mature: int, which: str,
-                            index: str | None = None) -> dict[str, int]:
-        """`index` names the partial index to read (SQLite's planner would rather take the (kind, at)
-        one and then read millions of rows)."""
+    def _retention_from_log(self, lo: int, hi: int, shift_minutes: int, mature: int, which: str) -> dict[str, int]:
+        """The same from the log itself: for a day boundary off the quarter hours, another maturity, tests."""
         row = self.store._rows(
             f"""
             SELECT count(*) AS total, coalesce(sum(rating > 1), 0) AS passed,
                    coalesce(sum(interval_s >= :mature), 0) AS mature_total,
                    coalesce(sum(interval_s >= :mature AND rating > 1), 0) AS mature_passed
-            FROM review_log {f"INDEXED BY {index}" if index else ""}
+            FROM review_log
             WHERE {which} AND at >= :start AND at < :end
               AND (elapsed_s IS NULL OR elapsed_s >= 86400 OR elapsed_s * 1000 >
                    ((at % 86400000 + :shift_ms) % 86400000 + 86400000) % 86400000)
@@ -173,23 +177,47 @@ class StatsQueries:
                     group[k] += row[k]
         return sorted(tags.values(), key=lambda g: (-g["cards"], g["name"]))
 
-    def topics(self, mastered_days: float, now: str, factor: float, decay: float) -> list[dict[str, Any]]:
+    def topics(self, mastered_days: float, recall_at: tuple[str, float, float] | None = None) -> list[dict[str, Any]]:
         """Per topic (deck order), in ONE pass over the schedule: cards, new, learning (1 and 3 apart),
-        review, mastered (stability > `mastered_days`), and the sum and count of FSRS's recall
-        probability now, R = (1 + factor * t / S) ^ decay with t the whole days since the last
-        review (as the `fsrs` package counts them): a hundred thousand cards in one pass, not
-        one Python call each."""
-        days = f"max(0, (:now - {ms_sql('s.last_review')}) / 86400000)"
-        studied = "s.reps > 0 AND s.stability IS NOT NULL AND s.last_review IS NOT NULL"
+        review and mastered (stability > `mastered_days`); with `recall_at` = (now, factor, decay) also
+        the sum and count of FSRS's recall probability then, R = (1 + factor * t / S) ^ decay with t
+        the whole days since the last review (as the `fsrs` package counts them)."""
+        recall = ""
+        params: dict[str, Any] = {"m": mastered_days}
+        if recall_at is not None:
+            days = f"max(0, (:now - {ms_sql('s.last_review')}) / 86400000)"
+            studied = "s.reps > 0 AND s.stability IS NOT NULL AND s.last_review IS NOT NULL"
+            recall = (f", coalesce(sum(CASE WHEN {studied} THEN pow(1 + :factor * {days} / s.stability, :decay) END), 0) "
+                      f"AS recall_total, sum({studied}) AS recall_cards")
+            now, params["factor"], params["decay"] = recall_at
+            params["now"] = to_ms(now)
         return self.store._rows(
             f"SELECT s.deck_topic AS name, count(*) AS cards, sum(s.reps = 0) AS new, "
             f"sum(s.reps > 0 AND s.state = 1) AS learning_only, sum(s.reps > 0 AND s.state = 3) AS relearning, "
-            f"sum(s.reps > 0 AND s.state = 2) AS review, sum(s.reps > 0 AND s.stability > :m) AS mastered, "
-            f"coalesce(sum(CASE WHEN {studied} THEN pow(1 + :factor * {days} / s.stability, :decay) END), 0) "
-            f"AS recall_total, sum({studied}) AS recall_cards "
+            f"sum(s.reps > 0 AND s.state = 2) AS review, sum(s.reps > 0 AND s.stability > :m) AS mastered{recall} "
             f"FROM schedule s WHERE s.deck_retired = 0 "
-            f"GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)",
-            {"m": mastered_days, "now": to_ms(now), "factor": factor, "decay": decay})
+            f"GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)", params)
+
+    def recall_inputs(self) -> tuple[list[str], list[float], list[int]]:
+        """(topic, stability, last review in Unix ms) of every studied card still in a deck, as three
+        columns: what FSRS's recall needs at any time, read in one narrow pass (NOT INDEXED: the
+        planner would rather walk the forecast index and then look up 100,000 rows one by one)."""
+        try:
+            rows = self.store.conn.execute(
+                f"SELECT s.deck_topic, s.stability, {ms_sql('s.last_review')} FROM schedule s NOT INDEXED "
+                f"WHERE s.deck_retired = 0 AND s.reps > 0 AND s.stability IS NOT NULL "
+                f"AND s.last_review IS NOT NULL").fetchall()
+        except sqlite3.Error as exc:
+            raise _translate_error(self.store.path, exc) from None
+        if not rows:
+            return [], [], []
+        topics, stability, last = zip(*rows)
+        return list(topics), list(stability), list(last)
+
+    def change_token(self) -> tuple[int, int]:
+        """Differs after any write to the file: another connection's commit moves SQLite's
+        data_version, and this connection's own writes move its total_changes."""
+        return self.store.data_version(), self.store.conn.total_changes
 
     def retired_count(self) -> int:
         return int(self.store._value("SELECT count(*) FROM schedule WHERE deck_retired = 1"))
