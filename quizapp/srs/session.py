@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from quizapp.srs.scheduler import AGAIN, Scheduler, kind_of
+from quizapp.srs.scheduler import AGAIN, KIND_NEW, KIND_REVIEW, Scheduler, kind_of
 from quizapp.store import StaleState, Store
 from quizapp.store.browse import Browse
 from quizapp.timeutil import from_iso, study_day_end, study_day_start, to_iso, utcnow
@@ -49,6 +49,51 @@ class Summary:
 
 
 @dataclass
+class _Tally:
+    """What `remaining()` last read, kept exact by this session's own ratings so that a rating need not
+    count the queue again (at 1,000 cards due, two thirds of a rating's queries).
+
+    It holds while nothing else wrote: the same study day, the same `data_version` (no other
+    connection committed) and the same `changes` (no other write on this connection: a suspend,
+    bury, undo or sync), and until `expires` (a buried card in scope wakes up). A capped count is
+    kept as `exact` (every available card, when fewer than the cap) or only as a floor (at least
+    that many) that stays valid while the cap shrinks at least as fast as the floor.
+    """
+
+    day_end: str
+    data_version: int
+    changes: int
+    expires: str | None
+    studied_new: int
+    studied_review: int
+    learning: int
+    review: int
+    review_exact: bool
+    new: int
+    new_exact: bool
+
+    def holds(self, day_end: str, at: str, data_version: int, changes: int) -> bool:
+        return (self.day_end == day_end and self.data_version == data_version and self.changes == changes
+                and (self.expires is None or at < self.expires))
+
+
+def _capped(count: int, exact: bool, cap: int) -> int | None:
+    """min(available, cap) from an exact count or a floor; None when a floor cannot tell."""
+    if exact:
+        return min(count, cap)
+    return cap if count >= cap else None
+
+
+def _queue_of(state: dict[str, Any], day_end: str) -> str | None:
+    """Which count a card in this state is part of (as `Store.queue_counts` decides), if any."""
+    if not state["reps"]:
+        return "new"
+    if state["due"] < day_end:
+        return "learning" if state["state"] in (1, 3) else "review" if state["state"] == 2 else None
+    return None
+
+
+@dataclass
 class Session:
     store: Store
     scheduler: Scheduler
@@ -58,6 +103,8 @@ class Session:
     card_ids: tuple[str, ...] | None = None  # an explicit list: exactly these cards
     title: str | None = None  # what the review screen calls a custom session
     started_at: datetime | None = None
+    _tally: _Tally | None = field(default=None, init=False, repr=False)
+    _shown: tuple[str, int] | None = field(default=None, init=False, repr=False)  # (card id, changes) when read
 
     def __post_init__(self) -> None:
         if self.started_at is None:
@@ -85,9 +132,9 @@ class Session:
         if self.card_ids is not None:
             card_id = self._next_listed(now)
             return self.store.card(card_id) if card_id else None
-        new_left, reviews_left = self.limits_left(now)
         store = self.store
         at = to_iso(now)
+        new_left, reviews_left = self.limits_left(now)
         card_id = store.next_learning(at, self.topic, now=at)
         if card_id is None and reviews_left > 0:
             card_id = store.next_review(to_iso(self.day_end(now)), self.topic, now=at)
@@ -96,7 +143,20 @@ class Session:
         if card_id is None:
             ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
             card_id = store.next_learning(to_iso(ahead), self.topic, now=at)
-        return store.card(card_id) if card_id else None
+        return self._read(card_id) if card_id else None
+
+    def _read(self, card_id: str) -> dict[str, Any] | None:
+        """A card as shown, noting when it was read (a rating of it may then adjust the counts)."""
+        card = self.store.card(card_id)
+        self._shown = (card_id, self.store.changes()) if card is not None else None
+        return card
+
+    def _valid_tally(self, now: datetime, at: str) -> _Tally | None:
+        tally = self._tally
+        if tally is None or not tally.holds(to_iso(self.day_end(now)), at, self.store.data_version(),
+                                            self.store.changes()):
+            return None
+        return tally
 
     def _listed(self, now: datetime) -> tuple[list[str], list[dict[str, Any]]]:
         """The listed cards not yet seen in this session, and those seen that are still learning."""
@@ -129,9 +189,31 @@ class Session:
             unseen, learning = self._listed(now)
             end = to_iso(self.day_end(now))
             return len(unseen) + sum(r["due"] < end for r in learning)
-        new_left, reviews_left = self.limits_left(now)
-        counts = self.store.queue_counts(to_iso(now), to_iso(self.day_end(now)), self.topic,
-                                         new_cap=new_left, review_cap=reviews_left)
+        at = to_iso(now)
+        tally = self._valid_tally(now, at)
+        if tally is not None:
+            settings = self.scheduler.settings
+            review = _capped(tally.review, tally.review_exact, max(0, settings.reviews_per_day - tally.studied_review))
+            new = _capped(tally.new, tally.new_exact, max(0, settings.new_per_day - tally.studied_new))
+            if review is not None and new is not None:
+                return tally.learning + review + new
+        return self._count(now, at)
+
+    def _count(self, now: datetime, at: str) -> int:
+        """Count the queue afresh (bounded by what is due and by the caps) and keep the counts."""
+        store = self.store
+        data_version, changes = store.data_version(), store.changes()  # first: a write after them shows
+        studied = store.studied_since(to_iso(self.day_start(now)))
+        settings = self.scheduler.settings
+        new_left = max(0, settings.new_per_day - studied["new"])
+        reviews_left = max(0, settings.reviews_per_day - studied["review"])
+        day_end = to_iso(self.day_end(now))
+        counts = store.queue_counts(at, day_end, self.topic, new_cap=new_left, review_cap=reviews_left)
+        review_exact, new_exact = counts["review"] < reviews_left, counts["new"] < new_left
+        self._tally = _Tally(day_end, data_version, changes,
+                             store.next_unburied(at, day_end, self.topic, review=review_exact, new=new_exact),
+                             studied["new"], studied["review"], counts["learning"], counts["review"],
+                             review_exact, counts["new"], new_exact)
         return counts["learning"] + counts["review"] + counts["new"]
 
     def previews(self, card: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -146,11 +228,37 @@ class Session:
         now = self.clock()
         before = _state_of(card)
         after = self.scheduler.review(card["id"], before, rating, now)
-        review_id = self.store.record_review(card["id"], rating, to_iso(now), duration_ms,
-                                             kind_of(before), before, after)
+        at = to_iso(now)
+        tally = self._tally if self._shown == (card["id"], self.store.changes()) else None
+        kind = kind_of(before)
+        review_id = self.store.record_review(card["id"], rating, at, duration_ms, kind, before, after)
+        if tally is not None and tally.changes == self._shown[1]:
+            self._count_rating(tally, card, kind, before, after, now, at)
+        self._shown = None
         rated = Rated(review_id, card["id"], rating, duration_ms)
         self.history.append(rated)
         return rated
+
+    def _count_rating(self, tally: _Tally, card: dict[str, Any], kind: int, before: dict[str, Any],
+                      after: dict[str, Any], now: datetime, at: str) -> None:
+        """Move the kept counts by this one rating (the card read fresh before it, nothing else written
+        since), as counting again would: the day's studied counts, and the card out of the count its
+        old state was in and into its new state's. Otherwise the next look counts afresh."""
+        day_end = to_iso(self.day_end(now))
+        if tally.day_end != day_end:
+            return
+        tally.changes = self.store.changes()
+        tally.studied_new += kind == KIND_NEW
+        tally.studied_review += kind == KIND_REVIEW
+        in_scope = (not card["retired"] and not card["suspended"]
+                    and (card["buried_until"] is None or card["buried_until"] <= at)
+                    and (self.topic is None or card["topic"] == self.topic))
+        if not in_scope:
+            return
+        for state, step in ((before, -1), (after, 1)):
+            queue = _queue_of(state, day_end)
+            if queue is not None:
+                setattr(tally, queue, getattr(tally, queue) + step)
 
     def undo(self) -> dict[str, Any] | None:
         """Take back this session's last rating; returns that card, restored, to show again.
@@ -167,7 +275,7 @@ class Session:
             self.history.pop()
             raise
         self.history.pop()
-        return self.store.card(last.card_id)
+        return self._read(last.card_id)
 
     def summary(self, ended_early: bool = False) -> Summary:
         """The session's tally; `ended_early` when the user stopped with cards still to go."""

@@ -407,6 +407,29 @@ class Store:
             f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} LIMIT :cap)", {**params, "cap": max(0, new_cap)})
         return {"learning": int(learning), "review": int(review), "new": int(new)}
 
+    def next_unburied(self, now: str, day_end: str, topic: str | None, review: bool, new: bool) -> str | None:
+        """The earliest moment after `now` a buried card would join the learning count (and, when asked,
+        the review or new count), or None: until then, counts read at `now` still hold. Walks the same
+        index ranges as `queue_counts`; asked for review or new only when that count was not cut short
+        by its cap (so its walk was whole anyway)."""
+        params = {"now": now, "day_end": day_end, "topic": topic}
+        buried = f"s.deck_retired = 0 AND s.suspended = 0 AND s.buried_until > :now AND {IN_TOPIC}"
+        queries = [f"SELECT min(s.buried_until) FROM schedule s INDEXED BY schedule_learning "
+                   f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due < :day_end AND {buried}"]
+        if review:
+            queries.append(f"SELECT min(s.buried_until) FROM schedule s INDEXED BY schedule_review "
+                           f"WHERE s.reps > 0 AND s.state = 2 AND s.due < :day_end AND {buried}")
+        if new:
+            queries.append(f"SELECT min(s.buried_until) FROM schedule s INDEXED BY schedule_new "
+                           f"WHERE s.reps = 0 AND {buried}")
+        moments = [m for m in (self._value(q, params) for q in queries) if m is not None]
+        return min(moments) if moments else None
+
+    def changes(self) -> int:
+        """Rows this connection has written since it opened (with `data_version`, what tells a cache
+        built from earlier reads that it may be out of date)."""
+        return self.conn.total_changes
+
     def studied_since(self, since: str) -> dict[str, int]:
         """How many new cards were introduced and review cards reviewed since a time.
 
