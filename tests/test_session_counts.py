@@ -95,3 +95,46 @@ def test_a_rating_does_not_count_the_queue_again(store: Store, tmp_path: Path, c
     finally:
         store.conn.set_trace_callback(None)
     assert not [s for s in statements if "count(*)" in s]
+
+
+def _next_the_long_way(session: Session) -> str | None:
+    """The queue order as four separate queries: learning due, review due, new, learning ahead."""
+    store, now = session.store, session.clock()
+    at = to_iso(now)
+    new_left, reviews_left = session.limits_left(now)
+    card_id = store.next_learning(at, session.topic, now=at)
+    if card_id is None and reviews_left > 0:
+        card_id = store.next_review(to_iso(session.day_end(now)), session.topic, now=at)
+    if card_id is None and new_left > 0:
+        card_id = store.next_new(session.topic, now=at)
+    if card_id is None:
+        ahead = now + timedelta(minutes=session.scheduler.settings.learn_ahead_min)
+        card_id = store.next_learning(to_iso(ahead), session.topic, now=at)
+    return card_id
+
+
+@pytest.mark.parametrize("seed, topic", [(7, None), (8, "Alpha")])
+def test_the_next_card_read_in_one_statement_is_the_queue_order(tmp_path: Path, clock, seed, topic):
+    rng = random.Random(seed)
+    store = Store(tmp_path / "quiz.db")
+    try:
+        sync_path(store, _deck(tmp_path / "deck", 40))
+        session = Session(store, Scheduler(Settings(new_per_day=15, reviews_per_day=6, learn_ahead_min=20)),
+                          topic=topic, clock=clock)
+        kinds = set()
+        for _ in range(200):
+            expected = _next_the_long_way(session)
+            card = session.next_card()
+            assert (card["id"] if card else None) == expected
+            if card is None:
+                clock.advance(minutes=rng.choice((5, 30, 600)))
+                continue
+            kinds.add((card["reps"] > 0, card["state"]))
+            if rng.random() < 0.1:
+                suspend(store, [card["id"]]) if rng.random() < 0.5 else bury(store, [card["id"]], clock())
+            else:
+                session.rate(card, rng.choice((1, 2, 3, 3, 4)), 500)
+            clock.advance(minutes=rng.choice((0, 1, 3, 12, 60, 900)))
+        assert {(False, 1), (True, 1), (True, 2)} <= kinds  # new, learning and review cards were all chosen
+    finally:
+        store.close()

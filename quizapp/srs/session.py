@@ -132,23 +132,18 @@ class Session:
         if self.card_ids is not None:
             card_id = self._next_listed(now)
             return self.store.card(card_id) if card_id else None
-        store = self.store
-        at = to_iso(now)
         new_left, reviews_left = self.limits_left(now)
-        card_id = store.next_learning(at, self.topic, now=at)
-        if card_id is None and reviews_left > 0:
-            card_id = store.next_review(to_iso(self.day_end(now)), self.topic, now=at)
-        if card_id is None and new_left > 0:
-            card_id = store.next_new(self.topic, now=at)
-        if card_id is None:
-            ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
-            card_id = store.next_learning(to_iso(ahead), self.topic, now=at)
-        return self._read(card_id) if card_id else None
+        ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
+        card = self.store.next_queued(to_iso(now), to_iso(self.day_end(now)), to_iso(ahead), self.topic,
+                                      new_left, reviews_left)
+        return self._note_shown(card)
 
     def _read(self, card_id: str) -> dict[str, Any] | None:
+        return self._note_shown(self.store.card(card_id))
+
+    def _note_shown(self, card: dict[str, Any] | None) -> dict[str, Any] | None:
         """A card as shown, noting when it was read (a rating of it may then adjust the counts)."""
-        card = self.store.card(card_id)
-        self._shown = (card_id, self.store.changes()) if card is not None else None
+        self._shown = (card["id"], self.store.changes()) if card is not None else None
         return card
 
     def _valid_tally(self, now: datetime, at: str) -> _Tally | None:

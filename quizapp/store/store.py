@@ -328,10 +328,7 @@ class Store:
     # -- cards and counts ------------------------------------------------------------
 
     def card(self, card_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
-            "SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses, "
-            "s.suspended, s.buried_until, s.flag FROM cards c JOIN schedule s ON s.card_id = c.id WHERE c.id = ?",
-            (card_id,))
+        rows = self._rows(f"{CARD_SELECT} WHERE c.id = ?", (card_id,))
         return _decode_card(rows[0]) if rows else None
 
     def cards(self) -> list[dict[str, Any]]:
@@ -389,6 +386,28 @@ class Store:
             f"SELECT s.card_id FROM schedule s INDEXED BY schedule_new "
             f"WHERE s.reps = 0 AND {AVAILABLE} AND {IN_TOPIC} "
             f"ORDER BY s.deck_origin, s.deck_position LIMIT 1", {"now": now, "topic": topic})
+
+    def next_queued(self, now: str, day_end: str, ahead: str, topic: str | None, new_left: int,
+                    reviews_left: int) -> dict[str, Any] | None:
+        """The card a session shows next, read in ONE statement: the learning card due soonest (due
+        by `now`), else the review due soonest (before `day_end`, while `reviews_left`), else the
+        first new card (while `new_left`), else a learning card due within `ahead`. The same choice
+        as `next_learning`, `next_review`, `next_new` and `next_learning(ahead)` in turn (coalesce
+        stops at the first that finds one), without four statements' overhead."""
+        learning = ("SELECT s.card_id FROM schedule s INDEXED BY schedule_learning "
+                    f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due <= {{}} AND {AVAILABLE} AND {IN_TOPIC} "
+                    "ORDER BY s.due LIMIT 1")
+        chosen = (
+            f"SELECT coalesce(({learning.format(':now')}), "
+            f"(SELECT s.card_id FROM schedule s INDEXED BY schedule_review WHERE :reviews_left > 0 AND s.reps > 0 "
+            f"AND s.state = 2 AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC} ORDER BY s.due LIMIT 1), "
+            f"(SELECT s.card_id FROM schedule s INDEXED BY schedule_new WHERE :new_left > 0 AND s.reps = 0 "
+            f"AND {AVAILABLE} AND {IN_TOPIC} ORDER BY s.deck_origin, s.deck_position LIMIT 1), "
+            f"({learning.format(':ahead')}))")
+        rows = self._rows(f"{CARD_SELECT} WHERE c.id = ({chosen})",
+                          {"now": now, "day_end": day_end, "ahead": ahead, "topic": topic, "new_left": new_left,
+                           "reviews_left": reviews_left})
+        return _decode_card(rows[0]) if rows else None
 
     def queue_counts(self, now: str, day_end: str, topic: str | None, new_cap: int, review_cap: int
                      ) -> dict[str, int]:
@@ -572,6 +591,8 @@ def _fingerprint(cards: Sequence[Card], hashes: Sequence[str], retire: bool) -> 
 # a card the queue may show: in the deck, not suspended, not buried (until a time still to come)
 AVAILABLE = "s.deck_retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
 IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
+CARD_SELECT = ("SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses, "
+               "s.suspended, s.buried_until, s.flag FROM cards c JOIN schedule s ON s.card_id = c.id")
 SYNC_CHUNK = 2000
 # The search index for new cards (ids as a JSON list), in one statement each rather than the insert
 # trigger's three per card; the same rows the trigger would write. Index rows of keys these ids
