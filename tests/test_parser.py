@@ -262,3 +262,15 @@ def test_one_bad_meta_block_among_many_is_reported_at_its_line_and_the_others_st
     cards, problems = parse_text("".join(_card_text(i, b) + "\n" for i, b in enumerate(blocks)), "deck.md")
     assert [c.id for c in cards] == ["q0", "q1", "q2", "q4"]
     assert ["anchors and aliases (&l0)" in p.message for p in problems if p.is_error] == [True]
+
+
+def test_meta_errors_name_each_keys_own_line_in_a_file_of_many_cards():
+    # the keys' lines are only worked out when something is wrong: each message still names its line
+    text = ("## A\n\n```meta\nid: a\ntags: [x]\n```\n### Answer\nA\n\n"
+            "## B\n\n```meta\nid: b\ncolour: red\ntags: [fine, 'two words']\nseed: -1\ndemo: Bad-Name\n```\n"
+            "### Answer\nB\n\n"
+            "## C\n\n```meta\nseed: [3]\nid: Not OK\n```\n### Answer\nC\n")
+    _, problems = parse_text(text, "m.md")
+    assert [(p.line, p.message.split(":")[0]) for p in problems if p.is_error] == [
+        (14, "unknown card metadata key 'colour' (allowed"), (15, "bad tag 'two words'"),
+        (16, "bad seed -1"), (17, "bad demo name 'Bad-Name'"), (26, "bad id 'Not OK'")]

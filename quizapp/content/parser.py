@@ -223,9 +223,8 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem], loaded: A
     """Validate a ```meta block's YAML (block excludes the fence lines); `loaded` is its YAML already
     loaded with the file's other blocks (`_load_blocks`)."""
     first = block[0].number if block else 0
-    text = "\n".join(line.text for line in block)
     if loaded is _UNLOADED:
-        data, errors = _load_yaml(path, text, first, "card metadata")
+        data, errors = _load_yaml(path, _block_text(block), first, "card metadata")
     else:
         data, errors = loaded, []
     problems.extend(errors)
@@ -234,38 +233,56 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem], loaded: A
     if not isinstance(data, dict):
         problems.append(Problem(path, first, "card metadata must be a YAML mapping (key: value lines)"))
         return {}
-    where = _key_lines(text, first)
+    where: dict[str, int] | None = None  # where each key is: worked out only for a message
     meta: dict[str, Any] = {}
     for key, value in data.items():
-        line = where.get(str(key), first)
-        if key not in META_KEYS:
-            problems.append(Problem(path, line, f"unknown card metadata key {excerpt(key)} "
-                                                "(allowed: id, tags, seed, demo, synonyms)"))
-        elif key == "id":
-            if isinstance(value, (str, int)) and not isinstance(value, bool) and ID_RE.match(str(value)):
-                meta["id"] = str(value)
-            else:
-                problems.append(Problem(path, line,
-                                        f"bad id {excerpt(value)}: use lower-case letters, digits and '-'"))
-        elif key == "tags":
-            meta["tags"] = _tags(value, path, line, problems)
-        elif key == "seed":
-            items = value if isinstance(value, list) else [value]
-            if items and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
-                meta["seeds"] = tuple(items)
-            else:
-                problems.append(Problem(path, line,
-                                        f"bad seed {excerpt(value)}: a positive number or a list of them"))
-        elif key == "demo":
-            if isinstance(value, str) and DEMO_RE.match(value):
-                meta["demo"] = value
-            else:
-                problems.append(Problem(path, line, f"bad demo name {excerpt(value)}"))
-        elif key == "synonyms":
-            synonyms = _synonyms(value, path, line, block, problems)
-            if synonyms is not None:
-                meta["synonyms"] = synonyms
+        found: list[Problem] = []
+        _meta_entry(meta, key, value, path, first, block, found)
+        if found:  # rare: read it again with the key's own line, for the messages
+            if where is None:
+                where = _key_lines(_block_text(block), first)
+            line = where.get(str(key), first)
+            if line != first:
+                found = []
+                _meta_entry(meta, key, value, path, line, block, found)
+            problems.extend(found)
     return meta
+
+
+def _block_text(block: list[_Line]) -> str:
+    return "\n".join(line.text for line in block)
+
+
+def _meta_entry(meta: dict[str, Any], key: Any, value: Any, path: str, line: int, block: list[_Line],
+                problems: list[Problem]) -> None:
+    """One key of a ```meta block into `meta`, or a problem at `line`."""
+    if key not in META_KEYS:
+        problems.append(Problem(path, line, f"unknown card metadata key {excerpt(key)} "
+                                            "(allowed: id, tags, seed, demo, synonyms)"))
+    elif key == "id":
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and ID_RE.match(str(value)):
+            meta["id"] = str(value)
+        else:
+            problems.append(Problem(path, line,
+                                    f"bad id {excerpt(value)}: use lower-case letters, digits and '-'"))
+    elif key == "tags":
+        meta["tags"] = _tags(value, path, line, problems)
+    elif key == "seed":
+        items = value if isinstance(value, list) else [value]
+        if items and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+            meta["seeds"] = tuple(items)
+        else:
+            problems.append(Problem(path, line,
+                                    f"bad seed {excerpt(value)}: a positive number or a list of them"))
+    elif key == "demo":
+        if isinstance(value, str) and DEMO_RE.match(value):
+            meta["demo"] = value
+        else:
+            problems.append(Problem(path, line, f"bad demo name {excerpt(value)}"))
+    elif key == "synonyms":
+        synonyms = _synonyms(value, path, line, block, problems)
+        if synonyms is not None:
+            meta["synonyms"] = synonyms
 
 
 def _is_text(value: Any) -> bool:
