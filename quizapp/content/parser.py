@@ -47,28 +47,32 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list[tuple[int, str]]]:
-    """Tag each line with whether it sits in a code fence; report unclosed fences."""
-    marked: list[_Line] = []
-    open_fence: tuple[str, int, int] | None = None  # (char, length, line number)
-    for offset, text in enumerate(lines):
-        number = first_number + offset
-        match = FENCE_RE.match(text) if ("`" in text or "~" in text) else None  # most lines: no regex
+    """Tag each line with whether it sits in a code fence; report unclosed fences.
+
+    Only lines holding a backtick or a tilde can open or close a fence, so only those are looked at;
+    the lines are then tagged in one pass."""
+    flags = [False] * len(lines)
+    open_fence: tuple[str, int, int] | None = None  # (char, length, index)
+    for index in [i for i, text in enumerate(lines) if "`" in text or "~" in text]:
+        text = lines[index]
         if open_fence is None:
+            match = FENCE_RE.match(text)
             if match:
                 fence = match.group(1)
-                open_fence = (fence[0], len(fence), number)
-                marked.append(_Line(number, text, True))
-            else:
-                marked.append(_Line(number, text, False))
-        else:
-            marked.append(_Line(number, text, True))
-            stripped = text.strip()
-            char, length, _ = open_fence
-            if stripped and set(stripped) == {char} and len(stripped) >= length:
-                open_fence = None
+                open_fence = (fence[0], len(fence), index)
+            continue
+        stripped = text.strip()
+        char, length, start = open_fence
+        if stripped and set(stripped) == {char} and len(stripped) >= length:
+            flags[start:index + 1] = [True] * (index + 1 - start)
+            open_fence = None
     unclosed = []
     if open_fence is not None:
-        unclosed.append((open_fence[2], "code fence is never closed"))
+        start = open_fence[2]
+        flags[start:] = [True] * (len(lines) - start)
+        unclosed.append((first_number + start, "code fence is never closed"))
+    marked = [_Line(number, text, flag) for number, text, flag in zip(range(first_number, first_number + len(lines)),
+                                                                          lines, flags)]
     return marked, unclosed
 
 
