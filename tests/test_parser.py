@@ -235,19 +235,28 @@ def _card_text(i: int, meta: str) -> str:
 
 META_VARIANTS = ["id: q{i}\ntags: [a, t{i}]", "id: q{i}\nseed: [3, 4]\ndemo: xor", "id: 'q{i}'\ntags: yes",
                  "id: q{i}\ntags: 2001-12-14", "id: q{i}\ntags: |\n  word", "id: q{i}\n# a comment\ntags: ~",
-                 "id: q{i}\nsynonyms:\n  point: [dot, spot]", "id: q{i}\ntags: [0x1f, 1_000, on]"]
+                 "id: q{i}\nsynonyms:\n  point: [dot, spot]", "id: q{i}\ntags: [0x1f, 1_000, on]",
+                 # what the batch builds itself (plain values) next to what it leaves to PyYAML's own path
+                 "id: q{i}\n<<: {{demo: xor}}", "id: q{i}\nseed: !!int '7'", "id: q{i}\nseed: 1:30",
+                 "id: q{i}\ntags: [.inf, -.5, null, 017]", "id: q{i}\nid: q{i}x", "id: q{i}\ntags: !!str 5",
+                 "id: q{i}\n? [a, b]\n: c", "id: q{i}\ntags: !odd thing", "{{id: q{i}, tags: [x, {{y: z}}]}}"]
 
 
 def test_a_files_meta_blocks_loaded_together_read_exactly_as_each_card_alone():
     """One YAML call per file (the import's speed) must give what one call per block gives, for every
     kind of value, and the same problems at the same lines."""
-    blocks = [variant.format(i=i) for i, variant in enumerate(META_VARIANTS * 2)]
-    whole_cards, whole_problems = parse_text("".join(_card_text(i, b) + "\n" for i, b in enumerate(blocks)), "d.md")
-    alone = [parse_text(_card_text(i, b), "d.md") for i, b in enumerate(blocks)]
-    assert [(c.id, c.tags, c.seeds, c.demo, c.synonyms) for c in whole_cards] == \
-           [(c.id, c.tags, c.seeds, c.demo, c.synonyms) for cards, _ in alone for c in cards]
-    assert sorted(p.message for p in whole_problems) == sorted(p.message for _, ps in alone for p in ps)
-    assert any("bad tag" in p.message for p in whole_problems)  # `yes` is a boolean, a date is not a word
+    # all kinds in one file (one bad block sends the file to per-block loading), then each kind in a
+    # file of its own (where every block loads, the batch builds them)
+    for group in [META_VARIANTS] + [[variant] for variant in META_VARIANTS]:
+        blocks = [variant.format(i=i) for i, variant in enumerate(group * 2)]
+        whole_cards, whole_problems = parse_text("".join(_card_text(i, b) + "\n" for i, b in enumerate(blocks)),
+                                                 "d.md")
+        alone = [parse_text(_card_text(i, b), "d.md") for i, b in enumerate(blocks)]
+        assert [(c.id, c.tags, c.seeds, c.demo, c.synonyms) for c in whole_cards] == \
+               [(c.id, c.tags, c.seeds, c.demo, c.synonyms) for cards, _ in alone for c in cards], group
+        assert sorted(p.message for p in whole_problems) == sorted(p.message for _, ps in alone for p in ps), group
+        if group is META_VARIANTS:
+            assert any("bad tag" in p.message for p in whole_problems)  # `yes` is a boolean, a date is not a word
 
 
 def test_one_bad_meta_block_among_many_is_reported_at_its_line_and_the_others_still_load():

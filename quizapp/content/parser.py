@@ -209,15 +209,41 @@ def _load_blocks(texts: dict[int, str]) -> dict[int, Any]:
         return {}
     import yaml  # here: start-up with an unchanged deck never parses YAML
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    stream = "".join(f"---\n{text}\n" for text in batch.values())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(
+        "".join(f"---\n{text}\n" for text in batch.values()))
     try:
-        documents = list(yaml.load_all(stream, Loader=loader))
+        documents = []
+        while loader.check_node():
+            documents.append(_construct(loader, loader.get_node()))
     except Exception:  # noqa: BLE001 - a bad block: `_load_yaml` reports it with its line
         return {}
+    finally:
+        loader.dispose()
     if len(documents) != len(batch):
         return {}
     return dict(zip(batch, documents))
+
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_YAML + t for t in ("str", "int", "bool", "null", "float"))
+_MAP, _SEQ = _YAML + "map", _YAML + "seq"
+
+
+def _construct(loader: Any, node: Any) -> Any:
+    """A composed YAML node as `yaml.load` builds it. Plain scalars, and maps and lists of them, go
+    straight to the loader's own constructor for their tag (PyYAML's generic path costs two thirds
+    of loading a meta block); anything else (merge keys, other tags, complex keys) takes that
+    generic path, `construct_document`."""
+    kind, tag = type(node).__name__, node.tag  # yaml.nodes' classes, by name: yaml is imported late
+    if kind == "ScalarNode":
+        if tag in _PLAIN_TAGS:
+            return loader.yaml_constructors[tag](loader, node)
+    elif kind == "MappingNode":
+        if tag == _MAP and all(type(k).__name__ == "ScalarNode" and k.tag in _PLAIN_TAGS for k, _ in node.value):
+            return {_construct(loader, key): _construct(loader, value) for key, value in node.value}
+    elif kind == "SequenceNode" and tag == _SEQ:
+        return [_construct(loader, item) for item in node.value]
+    return loader.construct_document(node)
 
 
 _UNLOADED = object()
