@@ -260,15 +260,14 @@ class Store:
         with self._transaction() as conn:
             existing = {row[0]: row for row in conn.execute(
                 "SELECT id, content_hash, retired, origin, position, source FROM cards")}
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
+            inserts: list[tuple] = []  # rows in CARD_COLUMNS order: bound by position, not by name
+            updates: list[tuple] = []
             seen: set[str] = set()
             for position, (card, content_hash) in enumerate(zip(cards, hashes)):
                 seen.add(card.id)
-                row = _card_row(card, origin, position, now, content_hash)
                 old = existing.get(card.id)
                 if old is None:
-                    inserts.append(row)
+                    inserts.append(_card_row(card, origin, position, now, content_hash))
                     summary.added += 1
                     continue
                 old_hash, old_retired, old_origin, old_position, old_source = old[1:]
@@ -278,10 +277,10 @@ class Store:
                         f"card id {card.id!r} already belongs to the card at {old_source} (deck "
                         f"{old_origin}); this card was not imported. Give it another id."))
                     continue
-                same = old_hash == row["content_hash"] and not old_retired
-                if same and old_position == position and old_source == row["source"]:
+                same = old_hash == content_hash and not old_retired
+                if same and old_position == position and old_source == _source(card):
                     continue
-                updates.append(row)
+                updates.append(_card_row(card, origin, position, now, content_hash))
                 if old_retired:
                     summary.restored += 1
                 elif not same:
@@ -295,26 +294,27 @@ class Store:
             for start in range(0, len(inserts), SYNC_CHUNK):  # in chunks, to show progress on a big deck
                 chunk = inserts[start:start + SYNC_CHUNK]
                 conn.executemany(
-                    f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join(':' + c for c in CARD_COLUMNS)})",
+                    f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join('?' * len(CARD_COLUMNS))})",
                     chunk)
-                ids = json.dumps([row["id"] for row in chunk])
+                ids = json.dumps([row[_ID] for row in chunk])
                 for statement in INDEX_NEW_CARDS:
                     conn.execute(statement, (ids,))
                 conn.executemany(
                     "INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
                     "deck_topic) VALUES (?, 1, 0, ?, 0, 0, ?, ?, ?)",
-                    [(row["id"], now, origin, row["position"], row["topic"]) for row in chunk])
+                    [(row[_ID], now, origin, row[_POSITION], row[_TOPIC]) for row in chunk])
                 if progress is not None:
                     progress("adding cards", start + len(chunk), len(inserts))
             if inserts:
                 conn.execute("DELETE FROM fts_deferred")
             if updates:
-                columns = [c for c in CARD_COLUMNS if c not in ("id", "added_at")]
+                kept = [i for i, c in enumerate(CARD_COLUMNS) if c not in ("id", "added_at")]
                 conn.executemany(
-                    f"UPDATE cards SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id", updates)
+                    f"UPDATE cards SET {', '.join(f'{CARD_COLUMNS[i]} = ?' for i in kept)} WHERE id = ?",
+                    [tuple(row[i] for i in kept) + (row[_ID],) for row in updates])
                 conn.executemany("UPDATE schedule SET deck_origin = ?, deck_position = ?, deck_topic = ?, "
                                  "deck_retired = 0 WHERE card_id = ?",
-                                 [(origin, row["position"], row["topic"], row["id"]) for row in updates])
+                                 [(origin, row[_POSITION], row[_TOPIC], row[_ID]) for row in updates])
             if to_retire:
                 conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", to_retire)
                 conn.executemany("UPDATE schedule SET deck_retired = 1 WHERE card_id = ?",
@@ -609,6 +609,7 @@ INDEX_NEW_CARDS = (
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
                 "source", "position", "content_hash", "retired", "added_at", "updated_at", "synonyms")
+_ID, _TOPIC, _POSITION = (CARD_COLUMNS.index(c) for c in ("id", "topic", "position"))
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -618,26 +619,15 @@ def _rollback(conn: sqlite3.Connection) -> None:
         pass  # the connection is gone; SQLite rolls the journal back when the file is next opened
 
 
-def _card_row(card: Card, origin: str, position: int, now: str, content_hash: str) -> dict[str, Any]:
-    return {
-        "id": card.id,
-        "topic": card.topic,
-        "question": card.question,
-        "answer": card.answer,
-        "tags": _json_list(card.tags),
-        "seeds": _json_list(card.seeds),
-        "demo": card.demo,
-        "key_points": _json_list(card.key_points),
-        "follow_ups": _json_list(card.follow_ups),
-        "synonyms": _SYNONYMS_JSON(card.synonym_map) if card.synonyms else "{}",
-        "origin": origin,
-        "source": f"{card.path}:{card.line}",
-        "position": position,
-        "content_hash": content_hash,
-        "retired": 0,
-        "added_at": now,
-        "updated_at": now,
-    }
+def _card_row(card: Card, origin: str, position: int, now: str, content_hash: str) -> tuple:
+    """A card as a `cards` row, in CARD_COLUMNS order."""
+    return (card.id, card.topic, card.question, card.answer, _json_list(card.tags), _json_list(card.seeds), card.demo,
+            _json_list(card.key_points), _json_list(card.follow_ups), origin, _source(card), position, content_hash,
+            0, now, now, _SYNONYMS_JSON(card.synonym_map) if card.synonyms else "{}")
+
+
+def _source(card: Card) -> str:
+    return f"{card.path}:{card.line}"
 
 
 _SYNONYMS_JSON = json.JSONEncoder(ensure_ascii=False).encode  # made once (json.dumps with options is not)
