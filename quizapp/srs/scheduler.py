@@ -205,29 +205,32 @@ class Scheduler:
 
     def review(self, card_id: str, state: dict[str, Any], rating: int, now: datetime) -> dict[str, Any]:
         """The state after rating the card at `now`."""
-        return self._review(card_id, state, self.to_fsrs(state), rating, now)
+        return self._review(card_id, state, self.to_fsrs(state), rating, now, to_iso(now))
 
     def _review(self, card_id: str, state: dict[str, Any], before: fsrs.Card, rating: int,
-                now: datetime) -> dict[str, Any]:
-        """`review` with the state already as an fsrs Card (fsrs copies it: one serves four previews)."""
+                now: datetime, now_iso: str) -> dict[str, Any]:
+        """`review` with the state already as an fsrs Card (fsrs copies it: one serves four previews)
+        and `now` already as text (the last review's time: fsrs sets it to `now`)."""
         with _seeded_fuzz(f"{card_id}:{state['reps']}"):
             card, _ = self.fsrs.review_card(before, _RATINGS[rating], review_datetime=now)
         lapse = state["reps"] > 0 and state["state"] == 2 and rating == AGAIN
+        last = card.last_review
         return {
             "state": card.state.value,
             "step": card.step,
             "stability": card.stability,
             "difficulty": card.difficulty,
             "due": to_iso(card.due),
-            "last_review": to_iso(card.last_review) if card.last_review else to_iso(now),
+            "last_review": now_iso if last is None or last == now else to_iso(last),
             "reps": state["reps"] + 1,
             "lapses": state["lapses"] + (1 if lapse else 0),
         }
 
     def preview(self, card_id: str, state: dict[str, Any], now: datetime) -> dict[int, dict[str, Any]]:
         """What each of the four ratings would give."""
-        before = self.to_fsrs(state)
-        return {rating: self._review(card_id, state, before, rating, now) for rating in (AGAIN, HARD, GOOD, EASY)}
+        before, now_iso = self.to_fsrs(state), to_iso(now)
+        return {rating: self._review(card_id, state, before, rating, now, now_iso)
+                for rating in (AGAIN, HARD, GOOD, EASY)}
 
     def recall_curve(self) -> tuple[float, float]:
         """(factor, decay) of FSRS's forgetting curve R(t) = (1 + factor * t / S) ^ decay, for code that

@@ -640,7 +640,8 @@ def _json_list(items: Sequence[Any]) -> str:
 
 def _decode_card(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("tags", "seeds", "key_points", "follow_ups", "synonyms"):
-        row[key] = json.loads(row[key])
+        text = row[key]  # most are empty: no decoder call for those (read on every card shown)
+        row[key] = [] if text == "[]" else {} if text == "{}" else json.loads(text)
     return row
 
 
