@@ -140,3 +140,32 @@ def test_study_day_rolls_over_at_4am_local():
     plus9 = timezone(timedelta(hours=9))
     # 20:00 UTC is 05:00 next day in UTC+9: that day's study day began at 04:00 local = 19:00 UTC
     assert study_day_start(datetime(2026, 1, 5, 20, 0, tzinfo=utc), tz=plus9) == datetime(2026, 1, 5, 19, tzinfo=utc)
+
+
+def test_a_rating_just_previewed_gives_exactly_what_a_fresh_review_gives():
+    """The rating after a preview reuses it, moved to the rating's time (one fsrs review saved per
+    rating): it must equal a review by a scheduler that previewed nothing, for cards in every state,
+    after gaps of seconds to days, across whole-day boundaries since the last review, clock going back."""
+    import random
+
+    rng = random.Random(11)
+    settings = Settings(learning_steps_min=(1, 10), relearning_steps_min=(10,))
+    fresh = Scheduler(settings)
+    shifted = 0
+    for case in range(400):
+        card_id = f"card-{case}"
+        state, now = fresh.new_state(T0), T0
+        for _ in range(rng.randint(0, 8)):  # a history: random ratings at random gaps
+            now += timedelta(seconds=rng.choice((30, 600, 3600, 86_000, 86_400 * 3, 86_400 * 20)))
+            state = fresh.review(card_id, state, rng.choice((AGAIN, HARD, GOOD, EASY)), now)
+        previewing = Scheduler(settings)
+        shown = now + timedelta(seconds=rng.choice((0, 5, 600, 40_000, 86_399, 86_400 * 2)))
+        previews = previewing.preview(card_id, state, shown)
+        rated = shown + timedelta(seconds=rng.choice((0, 1, 7, 95, 3_000, 43_000, 90_000, -20)),
+                                  microseconds=rng.randint(0, 999_999))
+        rating = rng.choice((AGAIN, HARD, GOOD, EASY))
+        shifted += previewing._shifted(card_id, state, rating, rated, "") is not None
+        assert previewing.review(card_id, state, rating, rated) == fresh.review(card_id, state, rating, rated)
+        if rated == shown:
+            assert previews[rating] == fresh.review(card_id, state, rating, rated)
+    assert 150 < shifted < 400  # most ratings reused their preview; some crossed a day and were reviewed afresh

@@ -176,6 +176,7 @@ class Scheduler:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        self._previewed: tuple | None = None  # the last preview (see `_shifted`)
         s = self.settings
         self.fsrs = fsrs.Scheduler(
             **({"parameters": s.parameters} if s.parameters is not None else {}),
@@ -204,18 +205,43 @@ class Scheduler:
         )
 
     def review(self, card_id: str, state: dict[str, Any], rating: int, now: datetime) -> dict[str, Any]:
-        """The state after rating the card at `now`."""
-        return self._review(card_id, state, self.to_fsrs(state), rating, now, to_iso(now))
+        """The state after rating the card at `now`: the preview of that rating moved to `now` when the
+        card was just previewed from this state in the same elapsed whole days (see `_shifted`)."""
+        now_iso = to_iso(now)
+        shifted = self._shifted(card_id, state, rating, now, now_iso)
+        if shifted is not None:
+            return shifted
+        return self._review(card_id, state, self.to_fsrs(state), rating, now, now_iso)
+
+    def _shifted(self, card_id: str, state: dict[str, Any], rating: int, now: datetime,
+                 now_iso: str) -> dict[str, Any] | None:
+        """fsrs reads the review time only as the whole days since the last review (for stability and
+        recall) and adds the interval to it (due, last review); the fuzz is seeded by the card and its
+        review count. So the rating previewed at t0 is, at t1 with the same whole days elapsed, the same
+        state with due and last review moved by t1 - t0: one fsrs review saved per rating (the test
+        suite checks it against a fresh review across gaps and day boundaries)."""
+        kept = self._previewed
+        if kept is None or kept[0] != card_id or kept[1] != state:
+            return None
+        before, then, results = kept[2], kept[3], kept[4]
+        if before.last_review is not None and (now - before.last_review).days != (then - before.last_review).days:
+            return None
+        card, result = results[rating]
+        return {**result, "due": to_iso(card.due + (now - then)), "last_review": now_iso}
 
     def _review(self, card_id: str, state: dict[str, Any], before: fsrs.Card, rating: int,
                 now: datetime, now_iso: str) -> dict[str, Any]:
         """`review` with the state already as an fsrs Card (fsrs copies it: one serves four previews)
         and `now` already as text (the last review's time: fsrs sets it to `now`)."""
+        return self._review_card(card_id, state, before, rating, now, now_iso)[1]
+
+    def _review_card(self, card_id: str, state: dict[str, Any], before: fsrs.Card, rating: int,
+                     now: datetime, now_iso: str) -> tuple[fsrs.Card, dict[str, Any]]:
         with _seeded_fuzz(f"{card_id}:{state['reps']}"):
             card, _ = self.fsrs.review_card(before, _RATINGS[rating], review_datetime=now)
         lapse = state["reps"] > 0 and state["state"] == 2 and rating == AGAIN
         last = card.last_review
-        return {
+        return card, {
             "state": card.state.value,
             "step": card.step,
             "stability": card.stability,
@@ -229,8 +255,12 @@ class Scheduler:
     def preview(self, card_id: str, state: dict[str, Any], now: datetime) -> dict[int, dict[str, Any]]:
         """What each of the four ratings would give."""
         before, now_iso = self.to_fsrs(state), to_iso(now)
-        return {rating: self._review(card_id, state, before, rating, now, now_iso)
-                for rating in (AGAIN, HARD, GOOD, EASY)}
+        results = {rating: self._review_card(card_id, state, before, rating, now, now_iso)
+                   for rating in (AGAIN, HARD, GOOD, EASY)}
+        # kept for the rating that follows (`_shifted`): the state as given, copied (the caller's dict
+        # could change), the time, and each rating's fsrs card with its exact, untruncated due
+        self._previewed = (card_id, dict(state), before, now, results)
+        return {rating: dict(result) for rating, (_, result) in results.items()}
 
     def recall_curve(self) -> tuple[float, float]:
         """(factor, decay) of FSRS's forgetting curve R(t) = (1 + factor * t / S) ^ decay, for code that
