@@ -105,6 +105,7 @@ class Session:
     started_at: datetime | None = None
     _tally: _Tally | None = field(default=None, init=False, repr=False)
     _shown: tuple[str, int] | None = field(default=None, init=False, repr=False)  # (card id, changes) when read
+    _day_memo: tuple[datetime, tuple[datetime, datetime]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.started_at is None:
@@ -115,10 +116,19 @@ class Session:
         return self.scheduler.settings.rollover_hour
 
     def day_start(self, now: datetime) -> datetime:
-        return study_day_start(now, self.rollover_hour)
+        return self._day(now)[0]
 
     def day_end(self, now: datetime) -> datetime:
-        return study_day_end(now, self.rollover_hour)
+        return self._day(now)[1]
+
+    def _day(self, now: datetime) -> tuple[datetime, datetime]:
+        """The study day around `now`, worked out once for each moment asked about (choosing the next
+        card asks twice)."""
+        memo = self._day_memo
+        if memo is None or memo[0] != now:
+            memo = self._day_memo = (now, (study_day_start(now, self.rollover_hour),
+                                           study_day_end(now, self.rollover_hour)))
+        return memo[1]
 
     def limits_left(self, now: datetime) -> tuple[int, int]:
         studied = self.store.studied_since(to_iso(self.day_start(now)))
