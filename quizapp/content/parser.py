@@ -187,7 +187,11 @@ def _meta_blocks(body: list[_Line]) -> tuple[int, int, int] | None:
     if not (match and match.group(2).lower() == "meta"):
         return None
     start = end = index + 1
-    while end < len(body) and body[end].in_fence and not _closes(body[index].text, body[end].text):
+    char, length = match.group(1)[0], len(match.group(1))  # what closes it (as `_closes` decides)
+    while end < len(body) and body[end].in_fence:
+        stripped = body[end].text.strip()
+        if stripped and set(stripped) == {char} and len(stripped) >= length:
+            break
         end += 1
     if end >= len(body) or not body[end].in_fence:
         return start, end, end  # the fence never closed (reported by the fence scan); take what is there
@@ -450,12 +454,6 @@ def _style_warnings(path: str, heading: _Line, answer: list[_Line], key_points: 
         found.append(Problem(path, heading.number, "card has no key points (a '#### Key points' list of what "
                              "a good answer must mention)", "warning"))
     return found
-
-
-def _closes(opening: str, line: str) -> bool:
-    fence = FENCE_RE.match(opening)
-    stripped = line.strip()
-    return bool(fence) and bool(stripped) and set(stripped) == {fence.group(1)[0]} and len(stripped) >= len(fence.group(1))
 
 
 def default_topic(path: str) -> str:
