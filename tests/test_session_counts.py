@@ -138,3 +138,31 @@ def test_the_next_card_read_in_one_statement_is_the_queue_order(tmp_path: Path, 
         assert {(False, 1), (True, 1), (True, 2)} <= kinds  # new, learning and review cards were all chosen
     finally:
         store.close()
+
+
+def test_settings_changed_mid_session_count_as_a_fresh_session_would(store: Store, tmp_path: Path, clock,
+                                                                       monkeypatch):
+    """The review screen swaps in the new scheduler when the settings change: limits and the hour the
+    day starts take effect in the counts at once, even with the clock standing still."""
+    import time as time_module
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("TZ", "UTC")
+    time_module.tzset()
+    try:
+        clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+        sync_path(store, _deck(tmp_path / "deck", 40))
+        first = Settings(new_per_day=5, rollover_hour=4)
+        session = Session(store, Scheduler(first), clock=clock)
+        for _ in range(3):
+            session.rate(session.next_card(), 3, 500)
+        clock.now = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+        assert session.remaining() == _fresh(store, first, clock, None)
+        for settings in (Settings(new_per_day=8, rollover_hour=4), Settings(new_per_day=8, rollover_hour=11),
+                         Settings(new_per_day=2, rollover_hour=11), Settings(new_per_day=8, rollover_hour=4)):
+            session.scheduler = Scheduler(settings)
+            assert session.day_start(clock()) == Session(store, Scheduler(settings), clock=clock).day_start(clock())
+            assert session.remaining() == _fresh(store, settings, clock, None), settings
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()

@@ -105,7 +105,8 @@ class Session:
     started_at: datetime | None = None
     _tally: _Tally | None = field(default=None, init=False, repr=False)
     _shown: tuple[str, int] | None = field(default=None, init=False, repr=False)  # (card id, changes) when read
-    _day_memo: tuple[datetime, tuple[datetime, datetime]] | None = field(default=None, init=False, repr=False)
+    _day_memo: tuple[tuple[datetime, int], tuple[datetime, datetime]] | None = field(default=None, init=False,
+                                                                                      repr=False)
 
     def __post_init__(self) -> None:
         if self.started_at is None:
@@ -124,10 +125,9 @@ class Session:
     def _day(self, now: datetime) -> tuple[datetime, datetime]:
         """The study day around `now`, worked out once for each moment asked about (choosing the next
         card asks twice)."""
-        memo = self._day_memo
-        if memo is None or memo[0] != now:
-            memo = self._day_memo = (now, (study_day_start(now, self.rollover_hour),
-                                           study_day_end(now, self.rollover_hour)))
+        memo, hour = self._day_memo, self.rollover_hour  # the settings (and the hour) can change mid-session
+        if memo is None or memo[0] != (now, hour):
+            memo = self._day_memo = ((now, hour), (study_day_start(now, hour), study_day_end(now, hour)))
         return memo[1]
 
     def limits_left(self, now: datetime) -> tuple[int, int]:
