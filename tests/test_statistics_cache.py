@@ -1,11 +1,9 @@
-"""The statistics cache: a report from it equals one built from scratch, after any write, from this
-connection or another, and at any later time (recall moves with the clock); and the same-day
-retention counts a migration fills in match the log."""
+"""The same-day retention counts: what a migration fills in matches the log, and triggers keep them
+through inserts, updates and deletes."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,21 +11,13 @@ import pytest
 
 from quizapp.content import Card
 from quizapp.srs import Scheduler, Session, Settings
-from quizapp.srs.statistics import Report, ReportCache, build_report
-from quizapp.store import LATEST, Store
+from quizapp.store import Store
+from quizapp.store.schema import MIGRATIONS, SAME_DAY
 from quizapp.store.stats_queries import StatsQueries
+from tests.test_card_counts import UNDO_MIGRATION as UNDO_CARD_COUNTS
 from quizapp.timeutil import study_day_start, to_iso
 
 UTC = timezone.utc
-
-
-def same(a: Report, b: Report) -> bool:
-    """Equal reports; recall (summed in SQL or with numpy, in whatever order) equal to 1e-12."""
-    def bare(r: Report) -> Report:
-        return replace(r, recall=None, topics=[replace(g, recall=None) for g in r.topics])
-
-    recalls = [(a.recall, b.recall)] + [(x.recall, y.recall) for x, y in zip(a.topics, b.topics)]
-    return bare(a) == bare(b) and all(x == pytest.approx(y, rel=1e-12) for x, y in recalls)
 
 
 def deck(n: int = 24) -> list[Card]:
@@ -47,51 +37,6 @@ def study(store: Store, clock, ratings: int, seed: int) -> Session:
     return session
 
 
-def test_cached_reports_equal_fresh_ones_through_own_and_other_writes_and_time(tmp_path: Path, clock):
-    store = Store(tmp_path / "c.db")
-    store.sync(deck(), "d", to_iso(clock.now))
-    session = study(store, clock, 120, seed=1)
-    scheduler, cache = Scheduler(), ReportCache()
-    clock.now = study_day_start(clock.now, tz=UTC) + timedelta(days=1, minutes=1)  # a study day just begun
-
-    first = cache.report(store, scheduler, clock.now, tz=UTC)
-    assert same(first, build_report(store, scheduler, clock.now, tz=UTC))
-    key = cache.key(store, scheduler, clock.now, tz=UTC)
-    assert cache.current(key) and not cache.complete()  # nothing written: the next report reuses the counts
-    cache.refill(store.path, key)  # as the app's worker does: the studied cards' columns added, same counts
-    assert cache.current(key) and cache.complete()
-    later = clock.now + timedelta(hours=23, minutes=58)  # the same study day, but recall has moved on
-    cached_later = cache.report(store, scheduler, later, tz=UTC)
-    assert cached_later.generation == first.generation  # counts reused ...
-    assert same(cached_later, build_report(store, scheduler, later, tz=UTC))  # ... and recall recomputed
-    assert cached_later.recall != first.recall
-    next_day = cache.report(store, scheduler, later + timedelta(minutes=2), tz=UTC)
-    assert next_day.generation != first.generation and next_day.today == first.today + timedelta(days=1)
-
-    session.rate(session.next_card(), 1, 1000)  # a write on this connection
-    assert not cache.current(cache.key(store, scheduler, clock.now))
-    after_own = cache.report(store, scheduler, clock.now)
-    assert after_own.day.reviews == first.day.reviews + 1
-    assert same(after_own, build_report(store, scheduler, clock.now))
-
-    other = Store(tmp_path / "c.db")  # another window: another connection
-    study(other, clock, 5, seed=2)
-    other.close()
-    assert not cache.current(cache.key(store, scheduler, clock.now))
-    after_other = cache.report(store, scheduler, clock.now)
-    assert same(after_other, build_report(store, scheduler, clock.now))
-    assert after_other.generation != after_own.generation
-
-    # a report keyed before a write and filled after it is never taken for current
-    stale_key = cache.key(store, scheduler, clock.now)
-    session = Session(store, Scheduler(Settings(new_per_day=999)), clock=clock)
-    session.rate(session.next_card(), 3, 1000)
-    cache.refill(store.path, stale_key)
-    assert not cache.current(cache.key(store, scheduler, clock.now))
-    assert same(cache.report(store, scheduler, clock.now), build_report(store, scheduler, clock.now))
-    store.close()
-
-
 def test_the_migration_counts_same_day_reviews_already_in_the_log(tmp_path: Path, clock):
     path = tmp_path / "m.db"
     store = Store(path)
@@ -108,16 +53,15 @@ def test_the_migration_counts_same_day_reviews_already_in_the_log(tmp_path: Path
     expected = {shift: per_period(StatsQueries(store), clock.now, shift) for shift in (-240, -60, 105, 330)}
     same_day = store._value("SELECT count(*) FROM review_log WHERE kind = 2 AND elapsed_s < 86400")
     assert same_day > 10
-    # the database as it was before the migration: no counts, the old partial index
-    store.conn.executescript(f"""
+    # the database as it was before the migration (and the later one): no counts, the old partial index
+    store.conn.executescript(UNDO_CARD_COUNTS + f"""
         DROP TRIGGER review_log_same_day_counted; DROP TRIGGER review_log_same_day_uncounted;
         DROP TRIGGER review_log_same_day_recounted; DROP TABLE review_same_day;
         CREATE INDEX review_log_same_day ON review_log(at, rating, interval_s, elapsed_s)
             WHERE kind = 2 AND elapsed_s < 86400;
-        PRAGMA user_version = {LATEST - 1};""")
+        PRAGMA user_version = {MIGRATIONS.index(SAME_DAY)};""")
     store.close()
     store = Store(path)
-    assert store.schema_version == LATEST
     assert store._value("SELECT sum(total) FROM review_same_day") == same_day
     for shift, want in expected.items():
         assert per_period(StatsQueries(store), clock.now, shift) == want

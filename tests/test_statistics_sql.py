@@ -1,25 +1,19 @@
-"""Recall in SQL and from numpy columns equals FSRS's own per-card figure (the statistics compute it for
+"""Recall in SQL equals FSRS's own per-card figure (the statistics compute it for
 every card at once)."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from quizapp.content import Card
 from quizapp.srs import Scheduler, Session, Settings
-from quizapp.srs.statistics import ReportCache, build_report
+from quizapp.srs.statistics import build_report
 from quizapp.store import Store
 from quizapp.timeutil import to_iso
-
-
-def recall_from_columns(cache: ReportCache, store: Store, scheduler: Scheduler, now):
-    cache.refill(store.path, cache.key(store, scheduler, now))  # counts and columns, as the worker fills them
-    assert cache.complete()
-    return cache.report(store, scheduler, now)
 
 
 def test_mean_recall_in_sql_matches_fsrs_card_by_card(tmp_path: Path, clock):
@@ -35,11 +29,8 @@ def test_mean_recall_in_sql_matches_fsrs_card_by_card(tmp_path: Path, clock):
             continue
         session.rate(card, rng.choice([1, 2, 3, 3, 4]), 1000)
         clock.advance(minutes=rng.randint(1, 3000))
-    columns = ReportCache()  # recall from the studied cards' columns (numpy), as the screen recomputes it
-    for now, report in [(now, report) for now in (clock.now, clock.now + timedelta(days=3, milliseconds=-1),
-                                                  clock.now + timedelta(days=40))
-                        for report in (build_report(store, scheduler, now), recall_from_columns(columns, store,
-                                                                                                scheduler, now))]:
+    for now in (clock.now, clock.now + timedelta(days=3, milliseconds=-1), clock.now + timedelta(days=40)):
+        report = build_report(store, scheduler, now)
         by_topic: dict[str, list[float]] = {}
         for i in range(30):
             value = scheduler.retrievability(store.card(f"c{i}"), now)
@@ -91,9 +82,13 @@ def test_bucket_counts_match_the_log_through_ratings_undo_and_imports(tmp_path: 
             assert got == want
             totals.append(got["total"])
     assert max(totals) > 10  # the comparison saw real review-state reviews
-    for shift in (-240, 330 - 240, 345 - 240):  # the forecast, counted per hour or minute, against per card
+    for shift, end in [(shift, end) for shift in (-240, 330 - 240, 345 - 240, 7 - 240)
+                       for end in (clock.now + timedelta(days=30), None)]:  # per quarter hour, against per card
         today = (clock.now + timedelta(minutes=shift)).date().isoformat()
-        end = to_iso(clock.now + timedelta(days=30))
+        if end is None:  # the start of a study day, as the report asks (any `end` is counted card by card)
+            end = datetime.combine(date.fromisoformat(today) + timedelta(days=30), datetime.min.time(),
+                                   tzinfo=timezone.utc) - timedelta(minutes=shift)
+        end = to_iso(end)
         per_card = store._rows(
             "SELECT max(date(s.due, :shift), :today) AS day, sum(s.state != 2) AS learning, sum(s.state = 2) AS review "
             "FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due < :end GROUP BY 1 ORDER BY 1",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Union
 
+from quizapp.store.card_counts import MIGRATION as CARD_COUNTS
 from quizapp.store.review_log import SAME_DAY, convert_log
 
 Migration = Union[str, Callable]
@@ -264,6 +265,9 @@ MIGRATIONS: list[Migration] = [
     # after the previous one, counted per quarter hour and lag (see review_log.py); they replace
     # the partial index they were read from
     SAME_DAY,
+    # the statistics' card counts (per topic and tag list, per quarter hour of the due time) kept by
+    # triggers instead of counted over the deck, and recall read from a narrow index (see card_counts.py)
+    CARD_COUNTS,
 ]
 
 CONVERTS_DATA = {i + 1 for i, m in enumerate(MIGRATIONS) if callable(m)}

@@ -13,12 +13,15 @@ off, as in Anki.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from quizapp.store.card_counts import LAST_REVIEW_MS, SLOT_S, STUDIED
 from quizapp.store.review_log import ALL_KINDS, BUCKET_MS, MATURE_S, ms_sql, to_ms
-from quizapp.store.store import Store, _translate_error
+from quizapp.store.store import Store
+
+
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 def _shift(minutes: int) -> str:
@@ -132,42 +135,46 @@ class StatsQueries:
 
     # -- cards -------------------------------------------------------------------------
 
-    # Card-level figures read the schedule table alone (topic and retirement are copied onto it,
-    # migration 7): one narrow pass over 100,000 rows, no lookup per card.
+    # Card-level counts come from the rows triggers keep (card_counts.py): a few rows per topic and
+    # per quarter hour, whatever the size of the deck. Only recall, which moves with the clock, reads
+    # each studied card, from a narrow index.
 
     def forecast(self, shift_minutes: int, today: str, end: str) -> list[dict[str, Any]]:
         """(day, learning, review) due per study day before `end`; overdue cards count for today.
 
-        Counted per hour of the stored due time (a text prefix: no date parsing per card), then
-        hours are placed in study days here; a zone that is not a whole number of hours from UTC
-        is counted per minute instead."""
-        width = 13 if shift_minutes % 60 == 0 else 16  # 'YYYY-MM-DDTHH' or 'YYYY-MM-DDTHH:MM'
-        rows = self.store._rows(
-            f"SELECT substr(s.due, 1, {width}) AS slot, sum(s.state != 2) AS learning, sum(s.state = 2) AS review "
-            f"FROM schedule s INDEXED BY schedule_forecast WHERE s.reps > 0 AND s.deck_retired = 0 AND s.due < :end "
-            f"GROUP BY 1",
-            {"end": end})
-        first = date.fromisoformat(today)
+        Summed from the due counts per quarter hour; a day boundary or an `end` off the quarter
+        hours is counted card by card instead."""
+        day_start = ((date.fromisoformat(today) - _EPOCH_DAY).days * 86400 - shift_minutes * 60)
+        end_s = to_ms(end) / 1000
+        if day_start % SLOT_S or end_s % SLOT_S:
+            return self._forecast_from_cards(shift_minutes, today, end)
+        lo, hi = day_start // SLOT_S, int(end_s) // SLOT_S
+        overdue = self.store._rows("SELECT coalesce(sum(learning), 0) AS learning, coalesce(sum(review), 0) AS review "
+                                   "FROM due_counts WHERE slot < ?", (lo,))[0]
         days: dict[date, list[int]] = {}
-        for row in rows:
-            moment = datetime.fromisoformat(row["slot"] + (":00" if width == 13 else ""))
-            day = max(first, (moment + timedelta(minutes=shift_minutes)).date())
+        if overdue["learning"] or overdue["review"]:
+            days[date.fromisoformat(today)] = [overdue["learning"], overdue["review"]]
+        for row in self.store._rows("SELECT slot, learning, review FROM due_counts WHERE slot >= ? AND slot < ?", (lo, hi)):
+            slot, learning, review = row["slot"], row["learning"], row["review"]
+            day = _EPOCH_DAY + timedelta(days=(slot * SLOT_S + shift_minutes * 60) // 86400)
             counts = days.setdefault(day, [0, 0])
-            counts[0] += row["learning"]
-            counts[1] += row["review"]
+            counts[0] += learning
+            counts[1] += review
         return [{"day": day.isoformat(), "learning": v[0], "review": v[1]} for day, v in sorted(days.items())]
 
-    def by_tag(self, mastered_days: float) -> list[dict[str, Any]]:
-        """The same per tag (a card counts once under each of its tags), largest first.
+    def _forecast_from_cards(self, shift_minutes: int, today: str, end: str) -> list[dict[str, Any]]:
+        return self.store._rows(
+            "SELECT max(date(s.due, :shift), :today) AS day, sum(s.state != 2) AS learning, sum(s.state = 2) AS review "
+            "FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due < :end GROUP BY 1 ORDER BY 1",
+            {"shift": _shift(shift_minutes), "today": today, "end": end})
 
-        Summed per distinct tag list in SQL (few of them), then spread over the tags here: no
-        JSON is taken apart for each of 100,000 cards."""
+    def by_tag(self) -> list[dict[str, Any]]:
+        """Per tag (a card counts once under each of its tags), largest first: cards, new, learning
+        (relearning included), review and mastered. Summed per distinct tag list (few of them), then
+        spread over the tags here."""
         rows = self.store._rows(
-            "SELECT c.tags AS tags, count(*) AS cards, sum(s.reps = 0) AS new, "
-            "sum(s.reps > 0 AND s.state IN (1, 3)) AS learning, sum(s.reps > 0 AND s.state = 2) AS review, "
-            "sum(s.reps > 0 AND s.stability > :m) AS mastered "
-            "FROM schedule s JOIN cards c ON c.id = s.card_id WHERE s.deck_retired = 0 GROUP BY c.tags",
-            {"m": mastered_days})
+            "SELECT tags, sum(cards) AS cards, sum(new_cards) AS new, sum(learning + relearning) AS learning, "
+            "sum(review) AS review, sum(mastered) AS mastered FROM card_counts GROUP BY tags HAVING sum(cards) > 0")
         keys = ("cards", "new", "learning", "review", "mastered")
         tags: dict[str, dict[str, Any]] = {}
         for row in rows:
@@ -177,50 +184,34 @@ class StatsQueries:
                     group[k] += row[k]
         return sorted(tags.values(), key=lambda g: (-g["cards"], g["name"]))
 
-    def topics(self, mastered_days: float, recall_at: tuple[str, float, float] | None = None) -> list[dict[str, Any]]:
-        """Per topic (deck order), in ONE pass over the schedule: cards, new, learning (1 and 3 apart),
-        review and mastered (stability > `mastered_days`); with `recall_at` = (now, factor, decay) also
-        the sum and count of FSRS's recall probability then, R = (1 + factor * t / S) ^ decay with t
-        the whole days since the last review (as the `fsrs` package counts them)."""
-        recall = ""
-        params: dict[str, Any] = {"m": mastered_days}
-        if recall_at is not None:
-            days = f"max(0, (:now - {ms_sql('s.last_review')}) / 86400000)"
-            studied = "s.reps > 0 AND s.stability IS NOT NULL AND s.last_review IS NOT NULL"
-            recall = (f", coalesce(sum(CASE WHEN {studied} THEN pow(1 + :factor * {days} / s.stability, :decay) END), 0) "
-                      f"AS recall_total, sum({studied}) AS recall_cards")
-            now, params["factor"], params["decay"] = recall_at
-            params["now"] = to_ms(now)
+    def topics(self) -> list[dict[str, Any]]:
+        """Per topic with cards in a deck, in deck order (each topic's first origin, then first
+        position: two index seeks per topic): cards, new, learning (1 and 3 apart), review, mastered
+        (stability > 21 days)."""
         return self.store._rows(
-            f"SELECT s.deck_topic AS name, count(*) AS cards, sum(s.reps = 0) AS new, "
-            f"sum(s.reps > 0 AND s.state = 1) AS learning_only, sum(s.reps > 0 AND s.state = 3) AS relearning, "
-            f"sum(s.reps > 0 AND s.state = 2) AS review, sum(s.reps > 0 AND s.stability > :m) AS mastered{recall} "
-            f"FROM schedule s WHERE s.deck_retired = 0 "
-            f"GROUP BY s.deck_topic ORDER BY min(s.deck_origin), min(s.deck_position)", params)
+            "SELECT topic AS name, sum(cards) AS cards, sum(new_cards) AS new, sum(learning) AS learning_only, "
+            "sum(relearning) AS relearning, sum(review) AS review, sum(mastered) AS mastered "
+            "FROM card_counts GROUP BY topic HAVING sum(cards) > 0 ORDER BY "
+            "(SELECT min(deck_origin) FROM schedule INDEXED BY schedule_topic_origin "
+            " WHERE deck_topic = topic AND deck_retired = 0), "
+            "(SELECT min(deck_position) FROM schedule INDEXED BY schedule_topic_position "
+            " WHERE deck_topic = topic AND deck_retired = 0), topic")
 
-    def recall_inputs(self) -> tuple[list[str], list[float], list[int]]:
-        """(topic, stability, last review in Unix ms) of every studied card still in a deck, as three
-        columns: what FSRS's recall needs at any time, read in one narrow pass (NOT INDEXED: the
-        planner would rather walk the forecast index and then look up 100,000 rows one by one)."""
-        try:
-            rows = self.store.conn.execute(
-                f"SELECT s.deck_topic, s.stability, {ms_sql('s.last_review')} FROM schedule s NOT INDEXED "
-                f"WHERE s.deck_retired = 0 AND s.reps > 0 AND s.stability IS NOT NULL "
-                f"AND s.last_review IS NOT NULL").fetchall()
-        except sqlite3.Error as exc:
-            raise _translate_error(self.store.path, exc) from None
-        if not rows:
-            return [], [], []
-        topics, stability, last = zip(*rows)
-        return list(topics), list(stability), list(last)
+    def recall(self, now: str, factor: float, decay: float) -> dict[str, tuple[float, int]]:
+        """Per topic: the sum of FSRS's recall probability at `now` over its studied cards, and their
+        number. R = (1 + factor * t / S) ^ decay, t the whole days since the last review (as the
+        `fsrs` package counts them), never negative. One pass over a covering index."""
+        days = f"max(0, (:now - {LAST_REVIEW_MS}) / 86400000)"
+        return {r["name"]: (r["total"], r["n"]) for r in self.store._rows(
+            f"SELECT deck_topic AS name, sum(pow(1 + :factor * {days} / stability, :decay)) AS total, count(*) AS n "
+            f"FROM schedule INDEXED BY schedule_recall WHERE {STUDIED} GROUP BY deck_topic",
+            {"now": to_ms(now), "factor": factor, "decay": decay})}
 
-    def change_token(self) -> tuple[int, int]:
-        """Differs after any write to the file: another connection's commit moves SQLite's
-        data_version, and this connection's own writes move its total_changes."""
-        return self.store.data_version(), self.store.conn.total_changes
-
-    def retired_count(self) -> int:
-        return int(self.store._value("SELECT count(*) FROM schedule WHERE deck_retired = 1"))
+    def totals(self) -> dict[str, int]:
+        """Leeches (cards in a deck lapsed at least 8 times) and retired cards."""
+        row = self.store._rows("SELECT coalesce(sum(leeches), 0) AS leeches, coalesce(sum(retired), 0) AS retired "
+                               "FROM card_counts")[0]
+        return {k: int(v) for k, v in row.items()}
 
     def hardest(self, limit: int) -> list[dict[str, Any]]:
         """Cards with the most lapses (forgotten after being learnt), most first."""
@@ -228,12 +219,6 @@ class StatsQueries:
             "SELECT c.id, c.topic, c.question, s.lapses, s.reps FROM schedule s INDEXED BY schedule_lapses "
             "JOIN cards c ON c.id = s.card_id WHERE s.lapses > 0 AND s.deck_retired = 0 "
             "ORDER BY s.lapses DESC, s.reps DESC, c.id LIMIT ?", (limit,))
-
-    def lapsed_at_least(self, lapses: int) -> int:
-        """How many cards have lapsed at least this often (leeches, at Anki's threshold of 8)."""
-        return int(self.store._value(
-            "SELECT count(*) FROM schedule s INDEXED BY schedule_lapses WHERE s.lapses > 0 AND s.deck_retired = 0 "
-            "AND s.lapses >= ?", (lapses,)))
 
     # -- demos ---------------------------------------------------------------------------
 

@@ -1,16 +1,15 @@
 """Statistics: the whole Report (the panels `quizapp stats` prints), scrolling to fit 80x24.
 
-The report comes from the store's ReportCache: while nothing has been written since it was last
-built, only recall is recomputed (vectorised, ~1 ms at 100,000 cards); otherwise it is rebuilt
-from a dozen SQL aggregations. Each panel is drawn once by Rich at the screen's width
-(`Prerendered`), so opening costs one render of the page, not a measuring pass per panel.
+The report is built afresh on each open (a dozen small aggregations over counts the store's
+triggers keep, and recall over one narrow index: tens of milliseconds at 100,000 cards). Each
+panel is drawn once by Rich at the screen's width (`Prerendered`), and its lines are reused while
+the numbers it shows are unchanged, so opening after a rating redraws only what the rating moved.
 Enter or `i` on a hardest card opens its history.
 """
 
 from __future__ import annotations
 
-import gc
-import weakref
+from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +18,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import DataTable, Header
 
-from quizapp.srs.statistics import Report, cache_for
+from quizapp.srs.statistics import Report, build_report
 from quizapp.store import StoreError
 from quizapp.tui import report_view as view
 from quizapp.tui.widgets.footer import KeyFooter
@@ -28,65 +27,21 @@ from quizapp.tui.widgets.prerendered import Prerendered
 # The lines each panel was last drawn as, and what they were drawn from (see render_report).
 _DRAWN: dict[str, tuple[tuple, list[Strip]]] = {}
 
+def panel_inputs(report: Report) -> dict[str, tuple]:
+    """What each panel draws (report_view's functions read these and nothing else), recall as printed."""
+    recall = view.pct(report.recall, 0)
+    return {
+        "today": (report.day, report.current_streak, report.longest_streak, report.forecast[0], tuple(report.states.items()),
+                  recall),
+        "heatmap": (report.today, tuple(report.days)), "chart-30": tuple(report.last(30)),
+        "chart-90": tuple(report.last(90)), "retention": tuple(report.retention), "forecast": tuple(report.forecast),
+        "counts": tuple(report.states.items()),
+        "topics": tuple((replace(g, recall=None), view.pct(g.recall, 0)) for g in report.topics),
+        "tags": tuple(report.tags), "hardest-title": (report.leeches,), "demos": tuple(report.demos),
+    }
+
+
 PANELS = ("today", "heatmap", "chart-30", "chart-90", "retention", "forecast", "counts", "topics", "tags")
-
-
-class CacheKeeper:
-    """Keeps the store's ReportCache current after writes, once the statistics have been opened.
-
-    Every second the app's connection is asked for its change token (two integers, no table
-    read). When it moved and then stayed put for a whole interval (the user paused), a thread worker
-    collects the counts over a connection of its own and swaps them into the cache; it never
-    touches a widget. So after rating cards, opening the statistics reuses counts already current,
-    while a report asked for before they are (a write since) is still built in full: never stale.
-    Counts built by the screen itself (recall summed in SQL for that moment) get the studied cards'
-    columns the same way, so that later opens recompute recall alone."""
-
-    INTERVAL = 1.0
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.seen: tuple | None = None
-        self.running = False
-        self.failed: tuple | None = None  # the key a refill failed for (a locked or read-only file): not retried
-
-    @classmethod
-    def start(cls, app) -> None:
-        """One keeper per app, from the first time its statistics are opened."""
-        if app not in _KEEPERS:
-            _KEEPERS[app] = keeper = cls(app)
-            app.set_interval(cls.INTERVAL, keeper.tick)
-
-    def tick(self) -> None:
-        app = self.app
-        cache = cache_for(app.store)
-        try:
-            key = cache.key(app.store, app.scheduler, app.clock())
-        except StoreError:
-            return
-        quiet, self.seen = key == self.seen, key
-        if self.running or (cache.current(key) and cache.complete()) or not quiet or key == self.failed:
-            return  # current, or written to within the last interval (the screen may be building)
-        if not app.store.path.is_file():
-            return  # nothing another connection could read
-        self.running = True
-        app.run_worker(lambda: self.refill(cache, key), name="statistics", group="statistics", thread=True,
-                       exit_on_error=False)
-
-    def refill(self, cache, key: tuple) -> None:
-        try:
-            cache.refill(self.app.store.path, key)
-            # collecting 100,000 rows leaves the garbage collector's counts high: run it here, while the
-            # app is idle, rather than in the middle of the next screen the user opens
-            gc.collect()
-        except Exception:
-            self.failed = key  # the screen still builds its own counts when opened
-            raise
-        finally:
-            self.running = False
-
-
-_KEEPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class StatsScreen(Screen):
@@ -121,11 +76,10 @@ class StatsScreen(Screen):
             table.add_column(name, key=name or "leech", width=width)
         self.action_refresh()
         self.query_one("#stats-body").focus()
-        CacheKeeper.start(self.app)
 
     def action_refresh(self) -> None:
         try:
-            self.report = cache_for(self.app.store).report(self.app.store, self.app.scheduler, self.app.clock())
+            self.report = build_report(self.app.store, self.app.scheduler, self.app.clock())
         except StoreError as exc:
             self.notify(str(exc), title="Database", severity="error", timeout=10)
             return
@@ -137,7 +91,7 @@ class StatsScreen(Screen):
             return
         self._width = width = max(40, min(self.app.size.width - 4, 100))
         room = max(40, self.app.size.width - 4)  # the body's width inside its padding and scrollbar
-        recall = (view.pct(report.recall, 0), *(view.pct(g.recall, 0) for g in report.topics))
+        inputs = panel_inputs(report)
         panels = {
             "today": lambda: view.today_text(report), "heatmap": lambda: view.heatmap(report),
             "chart-30": lambda: view.reviews_chart(report, 30, width),
@@ -148,12 +102,11 @@ class StatsScreen(Screen):
             "demos": lambda: view.demos_table(report),
         }
         for name, draw in panels.items():
-            # what the panel shows depends on the report's counts (its generation), the width and, for
-            # two panels, recall as printed: with all three unchanged, the lines drawn last time are it
-            key = (id(self.app), report.generation, width, room, recall if name in ("today", "topics") else None)
+            # with the numbers a panel shows and the width unchanged, the lines drawn last time are it
+            key = (id(self.app), width, room, inputs[name])
             widget = self.query_one(f"#stats-{name}", Prerendered)
             drawn = _DRAWN.get(name)
-            if report.generation and drawn is not None and drawn[0] == key:
+            if drawn is not None and drawn[0] == key:
                 widget.set_strips(drawn[1])
             else:
                 _DRAWN[name] = (key, widget.show(draw(), room))
