@@ -190,8 +190,9 @@ def study_shift(now: datetime, tz=None, rollover_hour: int = ROLLOVER_HOUR) -> i
 def build_report(store: Store, scheduler: Scheduler, now: datetime, tz=None) -> Report:
     """Every number on the Statistics screen, from a dozen small SQL aggregations (and FSRS recall at `now`).
 
-    Nothing here is proportional to the deck or the history except recall, one pass over a
-    narrow index: card counts and due times are kept by triggers, reviews per quarter hour too."""
+    Nothing here grows with the deck or the history but recall (one pass over a narrow index of
+    the studied cards) and today's reviews: card counts and due times are kept by triggers, and
+    reviews per quarter hour too."""
     queries = StatsQueries(store)
     shift = study_shift(now, tz, scheduler.settings.rollover_hour)
     today = (now.astimezone(timezone.utc) + timedelta(minutes=shift)).date()

@@ -1,4 +1,4 @@
-"""Card-level statistics without a pass over the deck: counts kept by triggers (migration 15).
+"""Card-level statistics without a pass over the deck: counts kept by triggers (one migration).
 
 The statistics screen shows, per topic and per tag, how many cards are new, learning, in review
 and mastered, the leeches, the retired cards, and how many cards fall due on each of the next
@@ -44,8 +44,9 @@ def _group_values(s: str) -> list[str]:
 def _count_card(s: str, sign: str, tags: str | None = None) -> str:
     """Add (sign '') or take away (sign '-') schedule row `s`'s card under its topic and tag list
     (`tags`, or the card's as stored now)."""
-    source = (f"SELECT {s}.deck_topic, {tags}, {', '.join(f'{sign}({v})' for v in _group_values(s))} WHERE true" if tags is not None else
-              f"SELECT {s}.deck_topic, c.tags, {', '.join(f'{sign}({v})' for v in _group_values(s))} FROM cards c WHERE c.id = {s}.card_id")
+    values = ", ".join(f"{sign}({v})" for v in _group_values(s))
+    source = (f"SELECT {s}.deck_topic, {tags}, {values} WHERE true" if tags is not None else
+              f"SELECT {s}.deck_topic, c.tags, {values} FROM cards c WHERE c.id = {s}.card_id")
     return (f"INSERT INTO card_counts (topic, tags, {', '.join(_GROUP_COLUMNS)}) {source} "
             f"ON CONFLICT (topic, tags) DO UPDATE SET "
             + ", ".join(f"{c} = {c} + excluded.{c}" for c in _GROUP_COLUMNS))

@@ -149,17 +149,17 @@ class StatsQueries:
         if day_start % SLOT_S or end_s % SLOT_S:
             return self._forecast_from_cards(shift_minutes, today, end)
         lo, hi = day_start // SLOT_S, int(end_s) // SLOT_S
-        overdue = self.store._rows("SELECT coalesce(sum(learning), 0) AS learning, coalesce(sum(review), 0) AS review "
-                                   "FROM due_counts WHERE slot < ?", (lo,))[0]
+        overdue = self.store._rows(
+            "SELECT coalesce(sum(learning), 0) AS learning, coalesce(sum(review), 0) AS review FROM due_counts "
+            "WHERE slot < ?", (lo,))[0]
         days: dict[date, list[int]] = {}
         if overdue["learning"] or overdue["review"]:
             days[date.fromisoformat(today)] = [overdue["learning"], overdue["review"]]
-        for row in self.store._rows("SELECT slot, learning, review FROM due_counts WHERE slot >= ? AND slot < ?", (lo, hi)):
-            slot, learning, review = row["slot"], row["learning"], row["review"]
-            day = _EPOCH_DAY + timedelta(days=(slot * SLOT_S + shift_minutes * 60) // 86400)
+        for row in self.store._rows("SELECT * FROM due_counts WHERE slot >= ? AND slot < ?", (lo, hi)):
+            day = _EPOCH_DAY + timedelta(days=(row["slot"] * SLOT_S + shift_minutes * 60) // 86400)
             counts = days.setdefault(day, [0, 0])
-            counts[0] += learning
-            counts[1] += review
+            counts[0] += row["learning"]
+            counts[1] += row["review"]
         return [{"day": day.isoformat(), "learning": v[0], "review": v[1]} for day, v in sorted(days.items())]
 
     def _forecast_from_cards(self, shift_minutes: int, today: str, end: str) -> list[dict[str, Any]]:

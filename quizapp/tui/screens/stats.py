@@ -27,12 +27,13 @@ from quizapp.tui.widgets.prerendered import Prerendered
 # The lines each panel was last drawn as, and what they were drawn from (see render_report).
 _DRAWN: dict[str, tuple[tuple, list[Strip]]] = {}
 
+
 def panel_inputs(report: Report) -> dict[str, tuple]:
     """What each panel draws (report_view's functions read these and nothing else), recall as printed."""
     recall = view.pct(report.recall, 0)
     return {
-        "today": (report.day, report.current_streak, report.longest_streak, report.forecast[0], tuple(report.states.items()),
-                  recall),
+        "today": (report.day, report.current_streak, report.longest_streak, report.forecast[0],
+                  tuple(report.states.items()), recall),
         "heatmap": (report.today, tuple(report.days)), "chart-30": tuple(report.last(30)),
         "chart-90": tuple(report.last(90)), "retention": tuple(report.retention), "forecast": tuple(report.forecast),
         "counts": tuple(report.states.items()),
