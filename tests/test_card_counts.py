@@ -193,3 +193,63 @@ def test_the_report_has_the_numbers_counted_card_by_card(tmp_path: Path, clock, 
     got = {d.day: [d.learning, d.review] for d in report.forecast if d.total}
     assert got == want and len(want) > 2
     store.close()
+
+
+# A sync adds its new cards' schedule rows a chunk at a time in one statement each (Store.sync): the
+# insert triggers count every one of them once, over several chunks, beside cards already studied,
+# and a sync stopped part way leaves the counts as they were.
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 7 cards, so a small deck is added over several chunks as a big one is."""
+    import quizapp.store.store as store_module
+
+    monkeypatch.setattr(store_module, "SYNC_CHUNK", 7)
+
+
+def test_a_first_import_counts_every_new_card_once(tmp_path: Path, clock, small_chunks):
+    store = Store(tmp_path / "f.db")
+    store.sync(deck(60), "d", to_iso(clock.now))
+    check(store)
+    assert store._value("SELECT sum(cards) FROM card_counts") == store._value("SELECT sum(new_cards) FROM card_counts") == 60
+    assert store._value("SELECT count(*) FROM fts_deferred") == 0
+    store.close()
+
+
+def test_a_resync_that_adds_cards_counts_them_beside_the_studied_ones(tmp_path: Path, clock, small_chunks):
+    store = Store(tmp_path / "g.db")
+    store.sync(deck(30), "d", to_iso(clock.now))
+    study(store, clock, 150, seed=7)
+    # more cards in the same topics and tag lists (rows that exist), in new ones, and retired cards back
+    store.sync(deck(20, 1), "d", to_iso(clock.now))
+    store.sync(deck(55, 1), "d", to_iso(clock.now))
+    check(store)
+    # another deck whose cards fall in the same (topic, tag list) rows
+    other = [Card(id=f"o{i}", question="Q?", answer="A.", topic=f"T{i % 4}", tags=("t1",), path="o.md", line=i)
+             for i in range(25)]
+    store.sync(other, "o", to_iso(clock.now))
+    check(store)
+    assert store._value("SELECT sum(cards) FROM card_counts") == 80
+    assert store._value("SELECT sum(reps > 0) FROM schedule") > 0  # the counts moved beside studied cards
+    store.close()
+
+
+def test_an_interrupted_sync_leaves_the_counts_as_they_were(tmp_path: Path, clock, small_chunks):
+    store = Store(tmp_path / "i.db")
+    store.sync(deck(20), "d", to_iso(clock.now))
+    study(store, clock, 60, seed=9)
+    before = (kept_groups(store), kept_due(store))
+
+    def stop(what: str, done: int, total: int) -> None:
+        if done >= 14:  # after two chunks of new cards were written and counted
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.sync(deck(50, 2), "d", to_iso(clock.now), progress=stop)
+    assert (kept_groups(store), kept_due(store)) == before
+    check(store)
+    assert store._value("SELECT count(*) FROM fts_deferred") == 0  # the search index's flag went with it
+    store.sync(deck(50, 2), "d", to_iso(clock.now))
+    check(store)
+    assert store._value("SELECT sum(cards) FROM card_counts") == 50
+    store.close()

@@ -304,10 +304,7 @@ class Store:
                 ids = json.dumps([row[_ID] for row in chunk])
                 for statement in INDEX_NEW_CARDS:
                     conn.execute(statement, (ids,))
-                conn.executemany(
-                    "INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
-                    "deck_topic) VALUES (?, 1, 0, ?, 0, 0, ?, ?, ?)",
-                    [(row[_ID], now, origin, row[_POSITION], row[_TOPIC]) for row in chunk])
+                conn.execute(SCHEDULE_NEW_CARDS, (now, ids))
                 if progress is not None:
                     progress("adding cards", start + len(chunk), len(inserts))
             if inserts:
@@ -599,6 +596,14 @@ IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
 CARD_SELECT = ("SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses, "
                "s.suspended, s.buried_until, s.flag FROM cards c JOIN schedule s ON s.card_id = c.id")
 SYNC_CHUNK = 2000
+# New cards' schedule rows (ids as a JSON list) in one statement per chunk, copied from their `cards`
+# rows. executemany runs the statement once per row, and each run sets up every insert trigger's
+# program afresh (SQLite allocates a trigger's frame once per statement run, sized by its whole
+# body): the card count triggers cost ~15% of a 10,000-card import that way, about a third as
+# much once per chunk, less than counting the new cards afterwards in one grouped statement.
+SCHEDULE_NEW_CARDS = ("INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
+                      "deck_topic) SELECT c.id, 1, 0, ?, 0, 0, c.origin, c.position, c.topic FROM cards c "
+                      "WHERE c.id IN (SELECT value FROM json_each(?))")
 # The search index for new cards (ids as a JSON list), in one statement each rather than the insert
 # trigger's three per card; the same rows the trigger would write. Index rows of keys these ids
 # already had are removed first, before the new keys exist: asking FTS5 to delete the fresh keys'
