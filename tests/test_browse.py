@@ -137,6 +137,11 @@ def test_sorting_by_column_and_by_recall(store, deck_dir, clock):
     clock.advance(days=3)
     assert ids(store, clock, sort="lapses", descending=True)[0] == "mean"
     assert ids(store, clock, sort="question") == ["mean", "tensor", "relu"]  # "What does", "What is", "Why"
+    Browse(store).set_flag(["relu"], 2)  # a flagged card first, the unflagged after it, whichever way
+    assert ids(store, clock, sort="flag")[0] == "relu"
+    assert ids(store, clock, sort="flag", descending=True)[0] == "relu"
+    for sort in ("deck", "question", "topic", "tags", "state", "due", "interval", "lapses", "flag", "demo", "rank"):
+        assert sorted(ids(store, clock, sort=sort)) == ["mean", "relu", "tensor"], sort
     by_recall = ids(store, clock, sort="recall")
     assert by_recall[:2] == ["tensor", "mean"]  # Again gave tensor the lower stability: lower recall now
     assert by_recall[-1] == "relu"  # never seen: no recall, last either way

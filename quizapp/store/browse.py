@@ -26,18 +26,18 @@ _STATUS_ORDER = ("CASE WHEN s.suspended THEN 5 WHEN s.buried_until > :now THEN 4
 _INTERVAL = "CASE WHEN s.reps > 0 THEN julianday(s.due) - julianday(s.last_review) END"
 
 # sortable columns -> SQL (a card never seen has no due time or interval: it sorts last either way)
-SORTS: dict[str, str] = {
-    "deck": "c.origin, c.position",
-    "question": "c.question COLLATE NOCASE",
-    "topic": "c.topic COLLATE NOCASE",
-    "tags": "c.tags",
-    "state": _STATUS_ORDER,
-    "due": "CASE WHEN s.reps = 0 THEN NULL ELSE s.due END",
-    "interval": _INTERVAL,
-    "lapses": "s.lapses",
-    "flag": "nullif(s.flag, 0)",
-    "demo": "c.demo",
-    "rank": "m.score",
+SORTS: dict[str, tuple[str, ...]] = {
+    "deck": ("c.origin", "c.position"),
+    "question": ("c.question COLLATE NOCASE",),
+    "topic": ("c.topic COLLATE NOCASE",),
+    "tags": ("c.tags",),
+    "state": (_STATUS_ORDER,),
+    "due": ("CASE WHEN s.reps = 0 THEN NULL ELSE s.due END",),
+    "interval": (_INTERVAL,),
+    "lapses": ("s.lapses",),
+    "flag": ("nullif(s.flag, 0)",),  # no flag sorts last either way
+    "demo": ("c.demo",),
+    "rank": ("m.score",),
 }
 
 ANY_FLAG = -1  # CardFilter.flag: any colour
@@ -84,7 +84,7 @@ class Browse:
         if sort == "rank" and match is None:
             sort = "deck"
         direction = "DESC" if query.descending else "ASC"
-        order = ", ".join(f"{part} {direction} NULLS LAST" for part in SORTS[sort].split(", "))
+        order = ", ".join(f"{part} {direction} NULLS LAST" for part in SORTS[sort])
         rows = self.store._rows(
             f"SELECT c.id, c.question, c.topic, c.tags, c.demo, c.source, {_STATUS} AS status, s.state, s.step, s.due, "
             f"{_INTERVAL} AS interval_days, s.stability, s.difficulty, s.last_review, s.reps, s.lapses, s.flag, "
