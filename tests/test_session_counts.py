@@ -166,3 +166,38 @@ def test_settings_changed_mid_session_count_as_a_fresh_session_would(store: Stor
     finally:
         monkeypatch.undo()
         time_module.tzset()
+
+
+@pytest.mark.parametrize("zone, rollover_hour", [("Europe/Berlin", 4), ("America/New_York", 2),
+                                                 ("Australia/Lord_Howe", 4), ("UTC", 0)])
+def test_the_study_day_a_session_keeps_is_the_one_worked_out_afresh_across_clock_changes(store: Store, monkeypatch,
+                                                                                        zone, rollover_hour):
+    """A session works its study day out once and keeps it while the moments asked about stay within
+    it: through the days a clock change makes 23 or 25 hours long (or half an hour shorter), each
+    moment still gets exactly the day's start and end worked out for it alone, and a change of the
+    local zone is noticed."""
+    import time as time_module
+    from datetime import datetime, timezone
+
+    from quizapp.timeutil import study_day_end, study_day_start
+
+    monkeypatch.setenv("TZ", zone)
+    time_module.tzset()
+    try:
+        moment = [datetime(2026, 3, 1, tzinfo=timezone.utc)]
+        session = Session(store, Scheduler(Settings(rollover_hour=rollover_hour)), clock=lambda: moment[0])
+        rng = random.Random(zone)
+        for start in (datetime(2026, 3, 6, tzinfo=timezone.utc), datetime(2026, 3, 26, tzinfo=timezone.utc),
+                      datetime(2026, 4, 2, tzinfo=timezone.utc), datetime(2026, 10, 23, tzinfo=timezone.utc),
+                      datetime(2026, 10, 30, tzinfo=timezone.utc)):
+            now = start
+            for _ in range(700):  # ~10 days in steps of up to half an hour, landing on rollovers too
+                now += timedelta(minutes=rng.choice((1, 7, 29, 30, 60)), seconds=rng.choice((0, 0, 59)))
+                assert session.day_start(now) == study_day_start(now, rollover_hour), now
+                assert session.day_end(now) == study_day_end(now, rollover_hour), now
+        monkeypatch.setenv("TZ", "Asia/Kolkata")
+        time_module.tzset()
+        assert session.day_start(now) == study_day_start(now, rollover_hour)
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()

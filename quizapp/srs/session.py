@@ -77,6 +77,23 @@ class _Tally:
                 and (self.expires is None or at < self.expires))
 
 
+@dataclass(frozen=True)
+class _StudyDay:
+    """The study day `study_day_start`/`study_day_end` give for every moment in [start, end) whose
+    local UTC offset is `offset` (with one offset, a day is exactly [start, start + 1 day))."""
+
+    start: datetime
+    end: datetime
+    hour: int
+    offset: timedelta | None
+    start_iso: str = field(init=False)
+    end_iso: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start_iso", to_iso(self.start))
+        object.__setattr__(self, "end_iso", to_iso(self.end))
+
+
 def _capped(count: int, exact: bool, cap: int) -> int | None:
     """min(available, cap) from an exact count or a floor; None when a floor cannot tell."""
     if exact:
@@ -105,8 +122,7 @@ class Session:
     started_at: datetime | None = None
     _tally: _Tally | None = field(default=None, init=False, repr=False)
     _shown: tuple[str, int] | None = field(default=None, init=False, repr=False)  # (card id, changes) when read
-    _day_memo: tuple[tuple[datetime, int], tuple[datetime, datetime]] | None = field(default=None, init=False,
-                                                                                      repr=False)
+    _day_memo: _StudyDay | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.started_at is None:
@@ -117,21 +133,23 @@ class Session:
         return self.scheduler.settings.rollover_hour
 
     def day_start(self, now: datetime) -> datetime:
-        return self._day(now)[0]
+        return self._day(now).start
 
     def day_end(self, now: datetime) -> datetime:
-        return self._day(now)[1]
+        return self._day(now).end
 
-    def _day(self, now: datetime) -> tuple[datetime, datetime]:
-        """The study day around `now`, worked out once for each moment asked about (choosing the next
-        card asks twice)."""
-        memo, hour = self._day_memo, self.rollover_hour  # the settings (and the hour) can change mid-session
-        if memo is None or memo[0] != (now, hour):
-            memo = self._day_memo = ((now, hour), (study_day_start(now, hour), study_day_end(now, hour)))
-        return memo[1]
+    def _day(self, now: datetime) -> _StudyDay:
+        """The study day around `now` (with its times as stored text), worked out again only when `now`
+        leaves the day it was worked out for, the day's start hour changes (the settings can change
+        mid-session) or the local UTC offset at `now` does (the only thing of the time zone that
+        `study_day_start` reads): each step of a rating asks, each at its own moment."""
+        day, hour, offset = self._day_memo, self.rollover_hour, now.astimezone().utcoffset()
+        if day is None or not (day.start <= now < day.end) or day.hour != hour or day.offset != offset:
+            day = self._day_memo = _StudyDay(study_day_start(now, hour), study_day_end(now, hour), hour, offset)
+        return day
 
     def limits_left(self, now: datetime) -> tuple[int, int]:
-        studied = self.store.studied_since(to_iso(self.day_start(now)))
+        studied = self.store.studied_since(self._day(now).start_iso)
         settings = self.scheduler.settings
         return (max(0, settings.new_per_day - studied["new"]),
                 max(0, settings.reviews_per_day - studied["review"]))
@@ -144,7 +162,7 @@ class Session:
             return self.store.card(card_id) if card_id else None
         new_left, reviews_left = self.limits_left(now)
         ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
-        card = self.store.next_queued(to_iso(now), to_iso(self.day_end(now)), to_iso(ahead), self.topic,
+        card = self.store.next_queued(to_iso(now), self._day(now).end_iso, to_iso(ahead), self.topic,
                                       new_left, reviews_left)
         return self._note_shown(card)
 
@@ -158,7 +176,7 @@ class Session:
 
     def _valid_tally(self, now: datetime, at: str) -> _Tally | None:
         tally = self._tally
-        if tally is None or not tally.holds(to_iso(self.day_end(now)), at, self.store.data_version(),
+        if tally is None or not tally.holds(self._day(now).end_iso, at, self.store.data_version(),
                                             self.store.changes()):
             return None
         return tally
@@ -192,7 +210,7 @@ class Session:
         now = self.clock()
         if self.card_ids is not None:
             unseen, learning = self._listed(now)
-            end = to_iso(self.day_end(now))
+            end = self._day(now).end_iso
             return len(unseen) + sum(r["due"] < end for r in learning)
         at = to_iso(now)
         tally = self._valid_tally(now, at)
@@ -208,11 +226,11 @@ class Session:
         """Count the queue afresh (bounded by what is due and by the caps) and keep the counts."""
         store = self.store
         data_version, changes = store.data_version(), store.changes()  # first: a write after them shows
-        studied = store.studied_since(to_iso(self.day_start(now)))
+        studied = store.studied_since(self._day(now).start_iso)
         settings = self.scheduler.settings
         new_left = max(0, settings.new_per_day - studied["new"])
         reviews_left = max(0, settings.reviews_per_day - studied["review"])
-        day_end = to_iso(self.day_end(now))
+        day_end = self._day(now).end_iso
         counts = store.queue_counts(at, day_end, self.topic, new_cap=new_left, review_cap=reviews_left)
         review_exact, new_exact = counts["review"] < reviews_left, counts["new"] < new_left
         self._tally = _Tally(day_end, data_version, changes,
@@ -249,7 +267,7 @@ class Session:
         """Move the kept counts by this one rating (the card read fresh before it, nothing else written
         since), as counting again would: the day's studied counts, and the card out of the count its
         old state was in and into its new state's. Otherwise the next look counts afresh."""
-        day_end = to_iso(self.day_end(now))
+        day_end = self._day(now).end_iso
         if tally.day_end != day_end:
             return
         tally.changes = self.store.changes()
@@ -287,7 +305,7 @@ class Session:
         now = self.clock()
         next_due = self.store.next_due_after(to_iso(now))
         new_left, _ = self.limits_left(now)
-        counts = self.store.topic_counts(to_iso(now), to_iso(self.day_end(now)))
+        counts = self.store.topic_counts(to_iso(now), self._day(now).end_iso)
         new_waiting = sum(r["new"] for r in counts)
         return Summary(
             reviewed=len(self.history),

@@ -517,15 +517,12 @@ class Store:
     def _move_state(conn: sqlite3.Connection, card_id: str, expected: dict[str, Any],
                     state: dict[str, Any]) -> bool:
         """Set a card's schedule to `state` if it is exactly `expected` now; False (nothing written) if not."""
-        params = {k: state.get(k) for k in STATE_COLUMNS}
-        params.update({"old_" + k: expected.get(k) for k in STATE_COLUMNS})
-        for prefix in ("", "old_"):
-            params[prefix + "reps"] = params[prefix + "reps"] or 0
-            params[prefix + "lapses"] = params[prefix + "lapses"] or 0
-        cursor = conn.execute(
-            f"UPDATE schedule SET {', '.join(f'{k} = :{k}' for k in STATE_COLUMNS)} "
-            f"WHERE card_id = :card_id AND {' AND '.join(f'{k} IS :old_{k}' for k in STATE_COLUMNS)}",
-            {**params, "card_id": card_id})
+        get, was = state.get, expected.get
+        cursor = conn.execute(MOVE_STATE, (
+            get("state"), get("step"), get("stability"), get("difficulty"), get("due"), get("last_review"),
+            get("reps") or 0, get("lapses") or 0, card_id,
+            was("state"), was("step"), was("stability"), was("difficulty"), was("due"), was("last_review"),
+            was("reps") or 0, was("lapses") or 0))
         return cursor.rowcount == 1
 
     def reviews_for(self, card_id: str) -> list[dict[str, Any]]:
@@ -617,6 +614,10 @@ INDEX_NEW_CARDS = (
     f"FROM cards c JOIN card_keys k ON k.card_id = c.id WHERE c.id IN ({_NEW_IDS})",
 )
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+# a card's schedule moved from one state to another only if it is still exactly the first (bound by
+# position: the new state's columns, the card id, then the expected state's columns)
+MOVE_STATE = (f"UPDATE schedule SET {', '.join(f'{k} = ?' for k in STATE_COLUMNS)} "
+              f"WHERE card_id = ? AND {' AND '.join(f'{k} IS ?' for k in STATE_COLUMNS)}")
 CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
                 "source", "position", "content_hash", "retired", "added_at", "updated_at", "synonyms")
 _ID, _TOPIC, _POSITION = (CARD_COLUMNS.index(c) for c in ("id", "topic", "position"))
