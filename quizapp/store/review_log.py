@@ -157,6 +157,7 @@ CREATE VIEW reviews AS
     FROM review_log;
 """
 
+INSERT_LOG = f"INSERT INTO review_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
 ALL_KINDS = "kind IN (0, 1, 2, 3)"  # lets a time range use the (kind, at) index
 
 
@@ -220,6 +221,10 @@ def spans(at: int, before: tuple) -> tuple[int | None, int | None]:
 
 SELECT_LOG = ("SELECT id, card_id, rating, at, duration_ms, kind, state, step, stability, difficulty, due, "
               "last_review, reps, lapses FROM review_log")
+_SELECT_PREVIOUS = ("SELECT id, at, state, step, stability, difficulty, due, last_review, reps, lapses FROM review_log "
+                    "WHERE card_id = ?{} ORDER BY at DESC, id DESC LIMIT 1")
+SELECT_LATEST = _SELECT_PREVIOUS.format("")  # a card's latest review
+SELECT_LATEST_BY = _SELECT_PREVIOUS.format(" AND at <= ?")  # its latest review at or before a time
 SELECT_BEFORE = ("SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM review_before "
                  "WHERE review_id = ?")
 
@@ -270,20 +275,21 @@ class ReviewLog:
     def append(self, card_id: str, rating: int, at: int, duration_ms: int | None, kind: int,
                before: tuple, after: tuple) -> int:
         """Insert one review; keeps `before` only where the chain cannot give it. Returns its id."""
-        previous = self.conn.execute(
-            "SELECT id, at, state, step, stability, difficulty, due, last_review, reps, lapses FROM review_log "
-            "WHERE card_id = ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1", (card_id, at)).fetchone()
-        later = self.conn.execute(
-            "SELECT id, at FROM review_log WHERE card_id = ? AND at > ? ORDER BY at, id LIMIT 1",
-            (card_id, at)).fetchone()
+        # the card's latest review is the one before this (read once), unless the clock went back
+        previous = self.conn.execute(SELECT_LATEST, (card_id,)).fetchone()
+        later = None
+        if previous is not None and previous[1] > at:
+            previous = self.conn.execute(SELECT_LATEST_BY, (card_id, at)).fetchone()
+            later = self.conn.execute(
+                "SELECT id, at FROM review_log WHERE card_id = ? AND at > ? ORDER BY at, id LIMIT 1",
+                (card_id, at)).fetchone()
         if later is not None:  # a review from an earlier moment (the clock went back): keep the later one's
             kept = self.conn.execute(SELECT_BEFORE, (later[0],)).fetchone()
             if kept is None:
                 self._keep_before(later[0], self.before_of(later[0], card_id, later[1]))
         elapsed, interval = spans(at, before)
         cursor = self.conn.execute(
-            f"INSERT INTO review_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})",
-            (card_id, rating, at, duration_ms, kind) + after_columns(after, at) + (elapsed, interval))
+            INSERT_LOG, (card_id, rating, at, duration_ms, kind) + after_columns(after, at) + (elapsed, interval))
         review_id = int(cursor.lastrowid)
         derived = None if previous is None else after_values(previous[2:10], previous[1])
         if derived != before:
