@@ -160,10 +160,16 @@ class Session:
         if self.card_ids is not None:
             card_id = self._next_listed(now)
             return self.store.card(card_id) if card_id else None
-        new_left, reviews_left = self.limits_left(now)
+        at = to_iso(now)
+        tally = self._valid_tally(now, at)  # the day's studied counts kept since they were read, if they hold
+        if tally is None:
+            new_left, reviews_left = self.limits_left(now)
+        else:
+            settings = self.scheduler.settings
+            new_left = max(0, settings.new_per_day - tally.studied_new)
+            reviews_left = max(0, settings.reviews_per_day - tally.studied_review)
         ahead = now + timedelta(minutes=self.scheduler.settings.learn_ahead_min)
-        card = self.store.next_queued(to_iso(now), self._day(now).end_iso, to_iso(ahead), self.topic,
-                                      new_left, reviews_left)
+        card = self.store.next_queued(at, self._day(now).end_iso, to_iso(ahead), self.topic, new_left, reviews_left)
         return self._note_shown(card)
 
     def _read(self, card_id: str) -> dict[str, Any] | None:
