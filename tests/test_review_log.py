@@ -192,3 +192,10 @@ def test_import_history_reports_its_progress(store: Store, deck_dir: Path, clock
                             progress=lambda what, done, total: seen.append((done, total)))
     assert result.added == 40
     assert seen[-1] == (40, 40) and all(done <= total for done, total in seen)
+
+
+def test_a_new_database_shows_no_progress(tmp_path):
+    """Creating a database runs the log conversion on an empty log: nothing to show, so no bars."""
+    seen = []
+    Store(tmp_path / "new.db", progress=lambda what, done, total: seen.append(what)).close()
+    assert seen == []

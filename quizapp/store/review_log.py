@@ -396,7 +396,8 @@ def convert_log(conn: sqlite3.Connection, progress: Progress | None = None) -> N
     run_script(conn, TABLES)
     total = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
     top = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]
-    report = progress or (lambda what, done, total: None)
+    # a new database converts nothing: no bars ("converting reviews 0/0") on a first start
+    report = progress if progress is not None and total else (lambda what, done, total: None)
 
     def field(doc: str, key: str) -> str:
         return f"json_extract({doc}, '$.{key}')"
