@@ -134,15 +134,16 @@ def test_the_migration_fills_the_counts_from_the_rows_there(tmp_path: Path, cloc
     store.close()
 
 
-def study(store: Store, clock, ratings: int, seed: int) -> Session:
+def study(store: Store, clock, ratings: int, seed: int, idle_hours: int = 60, gap_minutes: int = 1500) -> Session:
+    """Random real ratings (mostly Good), random gaps between them, idle hours when nothing is due."""
     session, rng = Session(store, Scheduler(Settings(new_per_day=999)), clock=clock), random.Random(seed)
     for _ in range(ratings):
         card = session.next_card()
         if card is None:
-            clock.advance(hours=rng.randint(1, 60))
+            clock.advance(hours=rng.randint(1, idle_hours))
             continue
         session.rate(card, rng.choice([1, 2, 3, 3, 4]), 1500)
-        clock.advance(minutes=rng.randint(1, 1500))
+        clock.advance(minutes=rng.randint(1, gap_minutes))
     return session
 
 

@@ -15,6 +15,7 @@ from quizapp.store import Store
 from quizapp.store.schema import MIGRATIONS, SAME_DAY
 from quizapp.store.stats_queries import StatsQueries
 from tests.test_card_counts import UNDO_MIGRATION as UNDO_CARD_COUNTS
+from tests.test_card_counts import study as random_study
 from quizapp.timeutil import study_day_start, to_iso
 
 UTC = timezone.utc
@@ -26,15 +27,7 @@ def deck(n: int = 24) -> list[Card]:
 
 
 def study(store: Store, clock, ratings: int, seed: int) -> Session:
-    session, rng = Session(store, Scheduler(Settings(new_per_day=999)), clock=clock), random.Random(seed)
-    for _ in range(ratings):
-        card = session.next_card()
-        if card is None:
-            clock.advance(hours=rng.randint(1, 40))
-            continue
-        session.rate(card, rng.choice([1, 2, 3, 3, 4]), 1500)
-        clock.advance(minutes=rng.randint(1, 900))
-    return session
+    return random_study(store, clock, ratings, seed, idle_hours=40, gap_minutes=900)
 
 
 def test_the_migration_counts_same_day_reviews_already_in_the_log(tmp_path: Path, clock):
