@@ -14,21 +14,14 @@ from quizapp.srs import Scheduler, Session, Settings
 from quizapp.srs.statistics import build_report
 from quizapp.store import Store
 from quizapp.timeutil import to_iso
+from tests.test_card_counts import study as random_study
 
 
 def test_mean_recall_in_sql_matches_fsrs_card_by_card(tmp_path: Path, clock):
     store = Store(tmp_path / "r.db")
     store.sync([Card(id=f"c{i}", question="Q?", answer="A.", topic=f"T{i % 3}", path="d.md", line=i)
                 for i in range(30)], "d", to_iso(clock.now))
-    scheduler = Scheduler(Settings(new_per_day=999))
-    session, rng = Session(store, scheduler, clock=clock), random.Random(3)
-    for _ in range(150):
-        card = session.next_card()
-        if card is None:
-            clock.advance(hours=rng.randint(1, 96))
-            continue
-        session.rate(card, rng.choice([1, 2, 3, 3, 4]), 1000)
-        clock.advance(minutes=rng.randint(1, 3000))
+    scheduler = random_study(store, clock, 150, seed=3, idle_hours=96, gap_minutes=3000).scheduler
     for now in (clock.now, clock.now + timedelta(days=3, milliseconds=-1), clock.now + timedelta(days=40)):
         report = build_report(store, scheduler, now)
         by_topic: dict[str, list[float]] = {}
