@@ -95,20 +95,17 @@ def main(ctx: DemoContext) -> None:
     passed = collapses and beats
     numbers = {"linear_model_acc": linear, **{f"{k}_acc": v for k, v in test_acc.items() if k != "linear model"},
                "none_minus_linear": test_acc["none"] - linear, "worst_nonlinear_minus_linear": nonlinear[worst_kind] - linear}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Test accuracy: linear model {linear:.1%}, MLP without activation {test_acc['none']:.1%}; "
-               + ", ".join(f"{k} {v:.1%}" for k, v in nonlinear.items())
-               + f". Pass needs no-activation within {LINEAR_MARGIN * 100:.0f} points of the linear model and every "
-               f"nonlinear MLP at least {BEAT_MARGIN * 100:.0f} points above it.")
+    text = (f"Test accuracy: linear model {linear:.1%}, MLP without activation {test_acc['none']:.1%}; "
+            + ", ".join(f"{k} {v:.1%}" for k, v in nonlinear.items())
+            + f". Pass needs no-activation within {LINEAR_MARGIN * 100:.0f} points of the linear model and every "
+            f"nonlinear MLP at least {BEAT_MARGIN * 100:.0f} points above it.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
-        missing = []
         if not collapses:
             missing.append(f"the MLP without activation was {none_gap * 100:.1f} points away from the linear model")
         if not beats:
             missing.append(f"{worst_kind} reached only {nonlinear[worst_kind]:.1%}")
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

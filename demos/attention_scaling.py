@@ -85,19 +85,17 @@ def main(ctx: DemoContext) -> None:
         "scaled_grad_largest_dk": sc_top_grad,
         "largest_dk": top,
     }
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Unscaled, the entropy fell from {out['unscaled'][low][0]:.2f} (d_k={low}) to {un_top_entropy:.2f} "
-               f"nats (d_k={top}; uniform is {uniform:.2f}) and the gradient at the scores was {un_top_grad:.2g} "
-               f"against {sc_top_grad:.2g} scaled ({un_top_grad / sc_top_grad:.2g} times as large); scaled, the entropy never "
-               f"went below {sc_min_entropy:.2f}.")
+    text = (f"Unscaled, the entropy fell from {out['unscaled'][low][0]:.2f} (d_k={low}) to {un_top_entropy:.2f} "
+            f"nats (d_k={top}; uniform is {uniform:.2f}) and the gradient at the scores was {un_top_grad:.2g} "
+            f"against {sc_top_grad:.2g} scaled ({un_top_grad / sc_top_grad:.2g} times as large); scaled, the entropy never "
+            f"went below {sc_min_entropy:.2f}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (
             (f"unscaled entropy at d_k={top} stayed above {SATURATED:.0%} of uniform", saturates),
             (f"scaled entropy fell below {KEPT:.0%} of uniform", kept),
             (f"the unscaled gradient did not fall below {GRAD_RATIO:.0%} of the scaled one", grad_collapses)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -120,17 +120,15 @@ def main(ctx: DemoContext) -> None:
                "eval_mode_batchmate_difference": eval_batchmate_diff}
     high_text = (f"the plain net blew up (NaN loss at step {high_r['diverged_at']})" if high_r["diverged_at"] > 0
                  else f"the plain net reached {high_r['acc']:.1%}")
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"At lr={high:g} {high_text} while the batch-norm net reached {bn_r['acc']:.1%}; at lr={low:g} the "
-               f"plain net reached {low_r['acc']:.1%}. Train vs eval mode: logits differ by up to {mode_diff:.3g}.")
+    text = (f"At lr={high:g} {high_text} while the batch-norm net reached {bn_r['acc']:.1%}; at lr={low:g} the "
+            f"plain net reached {low_r['acc']:.1%}. Train vs eval mode: logits differ by up to {mode_diff:.3g}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in ((f"the plain net did not learn at lr={low:g}", low_learns),
                                          (f"the plain net did not fail at lr={high:g}", plain_fails),
                                          (f"the batch-norm net did not learn at lr={high:g}", bn_learns),
                                          ("train and eval mode gave the same outputs", modes_differ)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -93,19 +93,17 @@ def main(ctx: DemoContext) -> None:
     numbers = {"plain_train_loss": plain["train"], "plain_test_loss": plain["test"], "plain_gap": plain["gap"],
                "dropout_train_loss": drop["train"], "dropout_test_loss": drop["test"], "dropout_gap": drop["gap"],
                "eval_mode_max_difference": eval_diff, "train_mode_max_difference": train_diff}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Train/test loss: plain {plain['train']:.3g}/{plain['test']:.3g} (gap {plain['gap']:.3g}), dropout "
-               f"p={ctx.p.p:g} {drop['train']:.3g}/{drop['test']:.3g} (gap {drop['gap']:.3g}, "
-               f"{drop['gap'] / plain['gap']:.0%} of the plain gap; pass needs at most {NARROWER:.0%}). The same input "
-               f"twice: eval mode differed by {eval_diff:.3g}, train mode by {train_diff:.3g}."
-               if plain["gap"] else "the plain net had no gap to narrow")
+    text = (f"Train/test loss: plain {plain['train']:.3g}/{plain['test']:.3g} (gap {plain['gap']:.3g}), dropout "
+            f"p={ctx.p.p:g} {drop['train']:.3g}/{drop['test']:.3g} (gap {drop['gap']:.3g}, "
+            f"{drop['gap'] / plain['gap']:.0%} of the plain gap; pass needs at most {NARROWER:.0%}). The same input "
+            f"twice: eval mode differed by {eval_diff:.3g}, train mode by {train_diff:.3g}."
+            if plain["gap"] else "the plain net had no gap to narrow")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in ((f"dropout did not narrow the gap to {NARROWER:.0%}", narrower),
                                          ("eval mode was not deterministic", eval_deterministic),
                                          ("train mode did not randomize (p=0?)", train_random)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

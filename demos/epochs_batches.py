@@ -106,10 +106,9 @@ def main(ctx: DemoContext) -> None:
         numbers[f"loss_after_epoch1_B{b}"] = after_first_epoch[b]
         numbers[f"final_loss_B{b}"] = final[b]
     counts_text = ", ".join(f"B={b}: {total_updates[b] // epochs} (ceil = {math.ceil(n / b)})" for b in batches)
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Iterations per epoch for N={n}: {counts_text}. After one epoch the loss was "
-               + ", ".join(f"{after_first_epoch[b]:.3g} (B={b})" for b in batches) + ".")
+    text = (f"Iterations per epoch for N={n}: {counts_text}. After one epoch the loss was "
+            + ", ".join(f"{after_first_epoch[b]:.3g} (B={b})" for b in batches) + ".")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("three different batch sizes are needed", len(batches) == 3),
                                          ("the counts were not ceil(N/B)"
@@ -117,8 +116,7 @@ def main(ctx: DemoContext) -> None:
                                              else ""), counts_ok and ceil_counts),
                                          ("the smaller batches were not further along after one epoch", ordered))
                    if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -120,27 +120,25 @@ def main(ctx: DemoContext) -> None:
                "loss_after_k_updates_full": per_update["full batch"],
                "loss_after_k_updates_mini": per_update[variants[1][0]],
                "loss_after_k_updates_single": per_update["single example"], "k": k}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"After one epoch ({n} examples seen) from a loss of {start:.3g}: single example {single:.3g} "
-               f"({n} updates), mini-batch {mini:.3g} ({math.ceil(n / b)}), full batch {full:.3g} (1). After "
-               f"{epochs} epochs: {end['single example']:.3g}, {end[variants[1][0]]:.3g}, {end['full batch']:.3g}"
-               + (" (with a constant step single-example SGD keeps bouncing, above the mini-batch's loss)"
-                  if end["single example"] > end[variants[1][0]] else "")
-               + f". Gradient noise (RMS) at "
-               f"the solution: {noise_single:.3g} (B=1), {noise_mini:.3g} (B={b}), {noise_full:.1g} (full), so "
-               f"B=1 is {noise_single / max(noise_mini, 1e-300):.2g}x B={b}, against sqrt({b}) = {math.sqrt(b):.2g}. "
-               + ("Per update the order reverses: " if per_update["full batch"] <= per_update[variants[1][0]]
-                  <= per_update["single example"] else "Per update: ")
-               + f"after {k} updates the losses were {per_update['full batch']:.3g} "
-               f"(full), {per_update[variants[1][0]]:.3g} (mini), {per_update['single example']:.3g} (single).")
+    text = (f"After one epoch ({n} examples seen) from a loss of {start:.3g}: single example {single:.3g} "
+            f"({n} updates), mini-batch {mini:.3g} ({math.ceil(n / b)}), full batch {full:.3g} (1). After "
+            f"{epochs} epochs: {end['single example']:.3g}, {end[variants[1][0]]:.3g}, {end['full batch']:.3g}"
+            + (" (with a constant step single-example SGD keeps bouncing, above the mini-batch's loss)"
+               if end["single example"] > end[variants[1][0]] else "")
+            + f". Gradient noise (RMS) at "
+            f"the solution: {noise_single:.3g} (B=1), {noise_mini:.3g} (B={b}), {noise_full:.1g} (full), so "
+            f"B=1 is {noise_single / max(noise_mini, 1e-300):.2g}x B={b}, against sqrt({b}) = {math.sqrt(b):.2g}. "
+            + ("Per update the order reverses: " if per_update["full batch"] <= per_update[variants[1][0]]
+               <= per_update["single example"] else "Per update: ")
+            + f"after {k} updates the losses were {per_update['full batch']:.3g} "
+            f"(full), {per_update[variants[1][0]]:.3g} (mini), {per_update['single example']:.3g} (single).")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("the mini-batch must be between 1 and N", 1 < b < n),
                                          ("for equal examples seen, smaller batches did not get further", by_examples),
                                          ("the noise did not shrink with the batch", noise_ordered),
                                          ("the noise did not follow 1/sqrt(B)", sqrt_law)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -128,22 +128,20 @@ def main(ctx: DemoContext) -> None:
         "saddle_small_final_abs_y": saddle_small_y, "saddle_large_final_abs_y": saddle_large_y,
         "saddle_large_escape_step": escape_step,
     }
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Bowl: lr={small:g} still had {bowl_small_left:.0%} of the way to go after {steps} steps, "
-               f"lr={large:g} {bowl_large_left:.1%}. Valley: lr={large:g} crossed the valley floor on "
-               f"{valley_large_flips:.0%} of its steps (lr={small:g}: {valley_small_flips:.0%})"
-               + (f" and diverged, being above 2/curvature = {2 / ctx.p.valley:.3g}" if valley_diverged else "")
-               + f". Saddle: lr={large:g} "
-               + (f"escaped at step {escape_step} (|y| = {saddle_large_y:.2f})" if escape_step >= 0
-                  else f"ended at |y| = {saddle_large_y:.2g}")
-               + f", lr={small:g} ended at |y| = {saddle_small_y:.2g}.")
+    text = (f"Bowl: lr={small:g} still had {bowl_small_left:.0%} of the way to go after {steps} steps, "
+            f"lr={large:g} {bowl_large_left:.1%}. Valley: lr={large:g} crossed the valley floor on "
+            f"{valley_large_flips:.0%} of its steps (lr={small:g}: {valley_small_flips:.0%})"
+            + (f" and diverged, being above 2/curvature = {2 / ctx.p.valley:.3g}" if valley_diverged else "")
+            + f". Saddle: lr={large:g} "
+            + (f"escaped at step {escape_step} (|y| = {saddle_large_y:.2f})" if escape_step >= 0
+               else f"ended at |y| = {saddle_large_y:.2g}")
+            + f", lr={small:g} ended at |y| = {saddle_small_y:.2g}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("the bowl did not show creep versus convergence", creeps),
                                          ("the valley did not show a zig-zag only for the large step", zigzags),
                                          ("the saddle did not show escape only for the large step", escapes)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -129,19 +129,17 @@ def main(ctx: DemoContext) -> None:
                "mean_reported_picked_on_test": sum(reported_wrong) / draws,
                "mean_reported_picked_on_validation": sum(reported_right) / draws,
                "settings": k, "draws": draws, "split_size": size, "true_accuracy_spread": spread}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Over {draws} splits, the best-of-{k} test score overstated the chosen model's fresh accuracy by "
-               f"{gap_wrong * 100:.1f} points on average; the validation-picked model's single test score was off by "
-               f"{gap_right * 100:+.1f} points (the settings' true accuracies span {spread * 100:.1f} points).")
+    text = (f"Over {draws} splits, the best-of-{k} test score overstated the chosen model's fresh accuracy by "
+            f"{gap_wrong * 100:.1f} points on average; the validation-picked model's single test score was off by "
+            f"{gap_right * 100:+.1f} points (the settings' true accuracies span {spread * 100:.1f} points).")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("a search needs more than one setting", k > 1),
                                          (f"picking on test was not optimistic by {OPTIMISTIC * 100:g} points",
                                           optimistic),
                                          ("the validation-picked estimate was off by more than "
                                           f"{HONEST * 100:g} points", honest)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

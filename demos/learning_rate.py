@@ -103,15 +103,14 @@ def main(ctx: DemoContext) -> None:
     high_text = (f"lr={HIGH:g} blew up (loss {high_final:.3g} at step {runs[2]['diverged_at']})"
                  if runs[2]["diverged_at"] is not None
                  else f"lr={HIGH:g} ended at {high_final:.3g}, start was {start:.3g}")
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "") + f"From a start of {start:.3g}, lr={GOOD:g} reached {good_final:.2g} while lr={LOW:g} was still at "
-               f"{low_final:.2g} ({low_over_good:.0f}x higher) after {steps} steps; {high_text}.")
+    text = (f"From a start of {start:.3g}, lr={GOOD:g} reached {good_final:.2g} while lr={LOW:g} was still at "
+            f"{low_final:.2g} ({low_over_good:.0f}x higher) after {steps} steps; {high_text}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in ((f"lr={LOW:g} did not crawl", low_slow),
                                          (f"lr={GOOD:g} did not converge", good_converges),
                                          (f"lr={HIGH:g} did not diverge", high_bad)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -134,18 +134,16 @@ def main(ctx: DemoContext) -> None:
     numbers = {"untouched_loss": untouched, "full_finetune_loss": full_loss, "lora_loss": lora_loss,
                "gap_closed": closed, "full_trainable_params": n_full, "lora_trainable_params": n_lora,
                "trainable_fraction": fraction}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Held-out loss on task B: pre-trained model as is {untouched:.4f}, full fine-tuning {full_loss:.4f} "
-               f"({n_full} trainable parameters), LoRA r={ctx.p.rank} {lora_loss:.4f} ({n_lora}, {fraction:.1%} of them; "
-               f"pre-trained weights unchanged: {frozen_same}). LoRA closed {closed:.0%} of the gap; pass needs "
-               f"{CLOSED:.0%} with at most {FRACTION:.0%} of the parameters.")
+    text = (f"Held-out loss on task B: pre-trained model as is {untouched:.4f}, full fine-tuning {full_loss:.4f} "
+            f"({n_full} trainable parameters), LoRA r={ctx.p.rank} {lora_loss:.4f} ({n_lora}, {fraction:.1%} of them; "
+            f"pre-trained weights unchanged: {frozen_same}). LoRA closed {closed:.0%} of the gap; pass needs "
+            f"{CLOSED:.0%} with at most {FRACTION:.0%} of the parameters.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in ((f"LoRA closed less than {CLOSED:.0%} of the gap", close_enough),
                                          (f"LoRA trained more than {FRACTION:.0%} of the parameters", small),
                                          ("the frozen weights changed", frozen_same)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -115,20 +115,18 @@ def main(ctx: DemoContext) -> None:
         "ce_step_to_90": ce["first_90"] if ce["first_90"] is not None else -1,
         "mse_step_to_90": mse["first_90"] if mse["first_90"] is not None else -1,
     }
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"From {start_acc:.0%} accuracy ({wrong_conf:.3f} confidence on wrong classes), the weight "
-               f"gradient under cross-entropy was {grad_ratio:.3g}x MSE's; after {steps} steps cross-entropy "
-               f"reached {ce_acc:.0%} accuracy"
-               + (f" (90% at step {ce['first_90']})" if ce["first_90"] is not None else "")
-               + f" while MSE was at {mse_acc:.0%}.")
+    text = (f"From {start_acc:.0%} accuracy ({wrong_conf:.3f} confidence on wrong classes), the weight "
+            f"gradient under cross-entropy was {grad_ratio:.3g}x MSE's; after {steps} steps cross-entropy "
+            f"reached {ce_acc:.0%} accuracy"
+            + (f" (90% at step {ce['first_90']})" if ce["first_90"] is not None else "")
+            + f" while MSE was at {mse_acc:.0%}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("the start was not confidently wrong", starts_wrong),
                                          ("cross-entropy did not recover", ce_recovers),
                                          ("MSE did not stall", mse_stalls),
                                          (f"the gradient ratio was under {GRAD_RATIO}", big_gradient)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

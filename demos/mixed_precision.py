@@ -107,21 +107,19 @@ def main(ctx: DemoContext) -> None:
         "fp16_flushed": flushed_plain, "fp16_scaled_flushed": flushed_scaled, "fp16_scaled_max_overflowed": overflow_scaled,
         "bf16_flushed": flushed_bf16, "scale": scale,
     }
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"At the end the median gradient was {last['median']:.2g}. Cast to fp16 {flushed_plain:.1%} of the "
-               f"non-zero gradients became 0; with S={scale:g}, {flushed_scaled:.1%} ("
-               + (f"but at step {overflow_step} {overflow_scaled:.1%} overflowed to inf" if overflow_scaled
-                  else "and none overflowed at any checkpoint")
-               + f"); in bf16 {flushed_bf16:.1%}. fp16 stops at {f16.max:.0f} and has normals down to "
-               f"{f16.tiny:.2g}; bf16 reaches {bf16.max:.3g} and {bf16.tiny:.3g}, like fp32.")
+    text = (f"At the end the median gradient was {last['median']:.2g}. Cast to fp16 {flushed_plain:.1%} of the "
+            f"non-zero gradients became 0; with S={scale:g}, {flushed_scaled:.1%} ("
+            + (f"but at step {overflow_step} {overflow_scaled:.1%} overflowed to inf" if overflow_scaled
+               else "and none overflowed at any checkpoint")
+            + f"); in bf16 {flushed_bf16:.1%}. fp16 stops at {f16.max:.0f} and has normals down to "
+            f"{f16.tiny:.2g}; bf16 reaches {bf16.max:.3g} and {bf16.tiny:.3g}, like fp32.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (
             (f"fewer than {FLUSHED:.0%} of the gradients underflowed in plain fp16", plain_flushes),
             (f"with S={scale:g} more than {SURVIVE:.0%} still underflowed or some overflowed", scaled_survives),
             (f"more than {SURVIVE:.0%} underflowed in bf16", bf16_survives)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -171,16 +171,14 @@ def main(ctx: DemoContext) -> None:
     numbers = {"test_accuracy_pixels": acc_raw, "test_accuracy_features": acc_feat, "test_accuracy_cnn": acc_cnn,
                "chance": 1 / len(CLASSES), "params_pixels": n_params["raw"], "params_features": n_params["features"],
                "params_cnn": n_params["cnn"]}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Test accuracy on {TEST} new images: linear on raw pixels {acc_raw:.1%}, linear on hand-made "
-               f"features {acc_feat:.1%}, small CNN {acc_cnn:.1%} (chance {1 / len(CLASSES):.0%}; each step needs "
-               f"+{MARGIN * 100:g} points).")
+    text = (f"Test accuracy on {TEST} new images: linear on raw pixels {acc_raw:.1%}, linear on hand-made "
+            f"features {acc_feat:.1%}, small CNN {acc_cnn:.1%} (chance {1 / len(CLASSES):.0%}; each step needs "
+            f"+{MARGIN * 100:g} points).")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("the hand-made features did not beat the raw pixels", features_help),
                                          ("the CNN did not beat the hand-made features", cnn_best)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

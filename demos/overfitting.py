@@ -90,19 +90,17 @@ def main(ctx: DemoContext) -> None:
         "decay_train_loss": decayed["train"], "decay_val_loss": decayed["val"], "decay_gap": decayed["gap"],
         "epochs": epochs,
     }
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Training loss: small net {small['train']:.3g}, large net {large['train']:.3g}. The large net's "
-               f"validation loss was lowest ({large['best_val']:.3g}) at epoch {large['best_epoch']} of {epochs} and "
-               f"ended at {large['val']:.3g}: early stopping would keep epoch {large['best_epoch']}. Train/validation "
-               f"gap: {large['gap']:.3g} without weight decay, {decayed['gap']:.3g} with {wd:g}.")
+    text = (f"Training loss: small net {small['train']:.3g}, large net {large['train']:.3g}. The large net's "
+            f"validation loss was lowest ({large['best_val']:.3g}) at epoch {large['best_epoch']} of {epochs} and "
+            f"ended at {large['val']:.3g}: early stopping would keep epoch {large['best_epoch']}. Train/validation "
+            f"gap: {large['gap']:.3g} without weight decay, {decayed['gap']:.3g} with {wd:g}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (
             (f"the small net's training loss was not {UNDERFIT:g}x the large net's", underfits),
             ("the large net's validation loss did not bottom out early and rise", overfits),
             (f"weight decay did not narrow the gap to {NARROWER:.0%}", narrower)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

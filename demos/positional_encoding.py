@@ -126,18 +126,16 @@ def main(ctx: DemoContext) -> None:
     numbers = {"no_positions_acc": plain["acc"], "with_positions_acc": with_pos["acc"],
                "no_positions_shuffle_error": plain["equivariance_error"],
                "with_positions_shuffle_error": with_pos["equivariance_error"]}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Held-out accuracy without positions {plain['acc']:.1%} (chance is 50%; shuffling the input "
-               f"only shuffled its outputs, error {plain['equivariance_error']:.1g}); with {ctx.p.encoding} "
-               f"positions {with_pos['acc']:.1%}. Pass needs the first within {CHANCE_MARGIN:.0%} of chance and the "
-               f"second at least {SOLVED:.0%}.")
+    text = (f"Held-out accuracy without positions {plain['acc']:.1%} (chance is 50%; shuffling the input "
+            f"only shuffled its outputs, error {plain['equivariance_error']:.1g}); with {ctx.p.encoding} "
+            f"positions {with_pos['acc']:.1%}. Pass needs the first within {CHANCE_MARGIN:.0%} of chance and the "
+            f"second at least {SOLVED:.0%}.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("the model without positions was not permutation equivariant", equivariant),
                                          ("the model without positions was not at chance", at_chance),
                                          (f"with {ctx.p.encoding} positions it did not reach {SOLVED:.0%}", solved)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

@@ -150,19 +150,17 @@ def main(ctx: DemoContext) -> None:
     numbers = {"early_mean_return": early, "late_mean_return": late, "episodes_averaged": tenth,
                "greedy_reaches_goal": reached, "greedy_path_length": greedy_len, "shortest_path_length": shortest,
                "start_value": float(values[env.start])}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"The mean return rose from {early:.2f} (first {tenth} episodes) to {late:.2f} (last {tenth}); "
-               + (f"the greedy policy reaches the goal in {greedy_len} steps (shortest path: {shortest})."
-                  if reached else f"the greedy policy does not reach the goal (shortest path: {shortest} steps)."))
+    text = (f"The mean return rose from {early:.2f} (first {tenth} episodes) to {late:.2f} (last {tenth}); "
+            + (f"the greedy policy reaches the goal in {greedy_len} steps (shortest path: {shortest})."
+               if reached else f"the greedy policy does not reach the goal (shortest path: {shortest} steps)."))
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in ((f"the return did not rise by {RISE:g}", rises),
                                          ("the greedy policy does not reach the goal", reached)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
         if reached and not rises and epsilon >= 0.5:
             summary += (" (Q-learning is off-policy: it learned the greedy route while the mostly random "
                         "behaviour kept the returns low.)")
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":

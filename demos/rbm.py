@@ -112,17 +112,15 @@ def main(ctx: DemoContext) -> None:
     passed = fell and samples_ok
     numbers = {"first_reconstruction_error": first_error, "final_reconstruction_error": error,
                "valid_fraction": valid, "distinct_patterns": distinct, "chance_valid_fraction": len(data) / 2**16}
-    settings = ctx.settings_text()
-    summary = ((f"{settings[0].upper()}{settings[1:]}: " if settings else "")
-               + f"Reconstruction error fell from {first_error:.3f} to {error:.4f}. Of {CHAINS} Gibbs chains started from "
-               f"noise, {valid:.0%} ended on a bars-and-stripes pattern ({distinct} different ones of 30); by chance it "
-               f"would be {len(data) / 2**16:.2%}. Pass needs the error down to {FELL:.0%} of its start and at least "
-               f"{VALID:.0%} patterns, {DISTINCT} distinct.")
+    text = (f"Reconstruction error fell from {first_error:.3f} to {error:.4f}. Of {CHAINS} Gibbs chains started from "
+            f"noise, {valid:.0%} ended on a bars-and-stripes pattern ({distinct} different ones of 30); by chance it "
+            f"would be {len(data) / 2**16:.2%}. Pass needs the error down to {FELL:.0%} of its start and at least "
+            f"{VALID:.0%} patterns, {DISTINCT} distinct.")
+    missing: list[str] = []  # the parts of the claim not seen, said in the summary
     if not passed:
         missing = [what for what, ok in (("the reconstruction error did not fall enough", fell),
                                          ("the Gibbs samples did not show the patterns", samples_ok)) if not ok]
-        summary += " " + "; ".join(missing) + ": not shown at these settings."
-    ctx.verdict(CLAIM, passed, numbers, summary=summary)
+    ctx.verdict(CLAIM, passed, numbers, summary=ctx.summary(text, missing))
 
 
 if __name__ == "__main__":
