@@ -20,13 +20,15 @@ from quizapp.store.card_counts import MIGRATION
 from quizapp.store.schema import MIGRATIONS
 from quizapp.timeutil import to_iso
 
-# the database as it was before the migration: no counts, the forecast's old index
+# the database as it was before the migration: no counts, the forecast's old index (and the index on
+# due alone, which a later migration drops)
 UNDO_MIGRATION = """
 DROP TRIGGER schedule_counted; DROP TRIGGER schedule_uncounted; DROP TRIGGER schedule_recounted;
 DROP TRIGGER cards_retagged; DROP TRIGGER schedule_due_counted; DROP TRIGGER schedule_due_uncounted;
 DROP TRIGGER schedule_due_recounted; DROP TABLE card_counts; DROP TABLE due_counts;
 DROP INDEX schedule_recall; DROP INDEX schedule_topic_origin; DROP INDEX schedule_topic_position;
 CREATE INDEX schedule_forecast ON schedule(due, state) WHERE reps > 0 AND deck_retired = 0;
+CREATE INDEX schedule_due ON schedule(due);
 """
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from quizapp.store.store import NEW_STATE, Store
+from quizapp.store.store import NEW_STATE, Store, reviewed_due
 
 STATUSES = ("new", "learning", "review", "relearning", "suspended", "buried")
 
@@ -123,7 +123,7 @@ class Browse:
             where.append(f"{_STATUS} = :state")
             params["state"] = query.state
         if query.due_today:
-            where.append("s.reps > 0 AND s.due < :day_end AND s.suspended = 0 "
+            where.append(f"s.card_id IN ({reviewed_due('s.due < :day_end', 's.card_id')}) AND s.suspended = 0 "
                          "AND (s.buried_until IS NULL OR s.buried_until <= :now)")
         if query.leech_lapses is not None:
             where.append("s.lapses >= :leech")

@@ -18,7 +18,7 @@ from typing import Any
 
 from quizapp.store.card_counts import LAST_REVIEW_MS, SLOT_S, STUDIED
 from quizapp.store.review_log import ALL_KINDS, BUCKET_MS, MATURE_S, ms_sql, to_ms
-from quizapp.store.store import Store
+from quizapp.store.store import Store, reviewed_due
 
 
 _EPOCH_DAY = date(1970, 1, 1)
@@ -165,7 +165,7 @@ class StatsQueries:
     def _forecast_from_cards(self, shift_minutes: int, today: str, end: str) -> list[dict[str, Any]]:
         return self.store._rows(
             "SELECT max(date(s.due, :shift), :today) AS day, sum(s.state != 2) AS learning, sum(s.state = 2) AS review "
-            "FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due < :end GROUP BY 1 ORDER BY 1",
+            f"FROM ({reviewed_due('s.deck_retired = 0 AND s.due < :end', 's.due, s.state')}) s GROUP BY 1 ORDER BY 1",
             {"shift": _shift(shift_minutes), "today": today, "end": end})
 
     def by_tag(self) -> list[dict[str, Any]]:

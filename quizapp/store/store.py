@@ -468,9 +468,10 @@ class Store:
         return {k: int(v) for k, v in row.items()}
 
     def next_due_after(self, moment: str) -> str | None:
-        return self._value(
-            "SELECT min(s.due) FROM schedule s WHERE s.deck_retired = 0 AND s.reps > 0 AND s.due > ? "
-            "AND s.suspended = 0", (moment,))
+        """The soonest due time after `moment` of a reviewed card in the deck and not suspended."""
+        soonest = reviewed_due("s.due > :moment AND s.deck_retired = 0 AND s.suspended = 0", "s.due",
+                               "ORDER BY s.due LIMIT 1")
+        return self._value(f"SELECT min(due) FROM ({soonest})", {"moment": moment})
 
     # -- reviews ---------------------------------------------------------------------
 
@@ -590,6 +591,19 @@ def _fingerprint(cards: Sequence[Card], hashes: Sequence[str], retire: bool) -> 
 # a card the queue may show: in the deck, not suspended, not buried (until a time still to come)
 AVAILABLE = "s.deck_retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)"
 IN_TOPIC = "(:topic IS NULL OR s.deck_topic = :topic)"
+
+
+def reviewed_due(condition: str, columns: str = "s.card_id, s.due", tail: str = "") -> str:
+    """SQL for the reviewed cards (alias `s`) meeting `condition`, read from the two queue indexes led by
+    `due` (learning and relearning; review): every reviewed card is in exactly one of them, and no index
+    on `due` alone is kept (each rating would have to move it too). A range of `due` in `condition` is a
+    range of each index; `tail` (an ORDER BY s.due LIMIT) applies to each index's part."""
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {columns} FROM schedule s INDEXED BY {index} "
+        f"WHERE s.reps > 0 AND {state} AND {condition} {tail})"
+        for index, state in (("schedule_learning", "s.state IN (1, 3)"), ("schedule_review", "s.state = 2")))
+
+
 CARD_SELECT = ("SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses, "
                "s.suspended, s.buried_until, s.flag FROM cards c JOIN schedule s ON s.card_id = c.id")
 SYNC_CHUNK = 2000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizapp.store.store import Store
+from quizapp.store.store import Store, reviewed_due
 
 # the card is in play at :now (not retired, not suspended, not buried until later)
 _IN_PLAY = ("c.retired = 0 AND s.suspended = 0 AND (s.buried_until IS NULL OR s.buried_until <= :now)")
@@ -49,8 +49,8 @@ class StudyQueries:
 
     def due_before(self, before: str, now: str) -> list[str]:
         """Reviewed cards due before `before` (review ahead), soonest first."""
-        return self._ids(f"WHERE {_IN_PLAY} AND s.reps > 0 AND s.due < :before ORDER BY s.due",
-                         {"before": before, "now": now})
+        return self._ids(f"JOIN ({reviewed_due('s.due < :before')}) d ON d.card_id = c.id WHERE {_IN_PLAY} "
+                         "ORDER BY d.due", {"before": before, "now": now})
 
     def new_cards(self, limit: int, now: str, topic: str | None = None) -> list[str]:
         """The next `limit` never-studied cards in deck order."""
