@@ -14,6 +14,7 @@ import pytest
 from quizapp.srs import AGAIN, GOOD, Scheduler, Session
 from quizapp.srs.scheduler import kind_of
 from quizapp.store import LATEST, Store
+from quizapp.store.browse import Browse
 from quizapp.store.review_log import convert_log, to_ms, to_text
 from quizapp.store.schema import MIGRATIONS
 from quizapp.sync import sync_path
@@ -148,6 +149,38 @@ def test_ratings_undo_and_a_rating_made_earlier_than_the_last_keep_every_state(s
     assert again[0]["state_before"] == full[1]["state_after"]
     assert again[1]["state_before"] == full[0]["state_before"]  # the later ones keep their own states
     assert again[2]["state_before"] == full[1]["state_before"]
+
+
+def test_a_first_review_from_the_synced_new_state_keeps_no_copy_of_it(store: Store, deck_dir: Path, clock):
+    """A card's first review starts from the new state the sync gave it (due when it was added): that
+    state is derived, not stored (one page fewer written per rating), and still shown and undone exactly.
+    A new state that differs (the card was forgotten later) is kept."""
+    sync_path(store, deck_dir)
+    kept = "SELECT count(*) FROM review_before"
+    session = Session(store, Scheduler(), clock=clock)
+    synced = store.schedule_state("tensor")
+    session.rate(store.card("tensor"), GOOD, 1000)
+    assert store._value(kept) == 0
+    first = store.reviews_for("tensor")[0]
+    assert first["state_before"] == synced
+    clock.advance(minutes=5)
+    session.undo()
+    assert store.schedule_state("tensor") == synced and store.reviews_for("tensor") == []
+    session.rate(store.card("tensor"), AGAIN, 1000)
+    clock.advance(hours=-1)  # the clock went back: this review comes first, and the other keeps its state
+    session.rate(store.card("tensor"), GOOD, 1000)
+    chain = store.reviews_for("tensor")  # the earlier review was made from the state the later one left
+    assert chain[0]["state_before"] == chain[1]["state_after"] and chain[1]["state_before"] == synced
+    assert store._value(kept) == 2  # neither is the chain's: both kept now
+    clock.advance(days=2)
+    Browse(store).forget(["relu"], to_iso(clock()))
+    forgotten = store.schedule_state("relu")
+    assert forgotten != store.schedule_state("tensor") and forgotten["due"] != synced["due"]
+    session.rate(store.card("relu"), GOOD, 1000)
+    assert store.reviews_for("relu")[0]["state_before"] == forgotten
+    assert store._value(kept) == 3
+    session.undo()
+    assert store.schedule_state("relu") == forgotten
 
 
 def test_a_review_costs_little_on_disk(tmp_path: Path):

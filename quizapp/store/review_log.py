@@ -6,9 +6,10 @@ A review used to keep both scheduler states as JSON with ISO times (~611 bytes o
 - only the state AFTER the review is stored, as columns; its `last_review` is NULL when it equals
   `at` (it always does for reviews made here);
 - the state BEFORE a review is the state after the card's previous review (in (at, id) order),
-  which is derived, not stored; `review_before` keeps it only where it cannot be derived (a card's
-  first review, whose "new" state carries the card's due time, or a state changed between two
-  reviews by something other than a review);
+  or, for a card's first review, the new state due at the card's `added_at` (as the sync made it),
+  which is derived, not stored; `review_before` keeps it only where it cannot be derived (a new
+  state with another due time, as "forget" or an older version left it, or a state changed between
+  two reviews by something other than a review);
 - `elapsed_s` (seconds since the previous review) and `interval_s` (the interval the card was on,
   in seconds) are kept for the retention statistics, which read them from quarter-hour buckets
   (`review_buckets`, kept by triggers) and, for the few reviews less than a day apart, from a small
@@ -210,6 +211,16 @@ def after_values(columns: Sequence[Any], at: int) -> tuple:
     return tuple(columns[:5]) + (real_last,) + tuple(columns[6:])
 
 
+def first_state(added_at: str | None) -> tuple | None:
+    """The state a card's first review starts from unless `review_before` says otherwise: new, due
+    when the card was added (None when `added_at` is not a time, so such a card's first state is kept)."""
+    try:
+        due = to_ms(added_at)
+    except ValueError:
+        return None
+    return None if due is None else (1, 0, None, None, due, None, 0, 0)
+
+
 def spans(at: int, before: tuple) -> tuple[int | None, int | None]:
     """(elapsed_s, interval_s) of a review made at `at` from state `before` (None for a new card),
     whole seconds truncated toward zero (as SQLite's integer division does in the migration)."""
@@ -227,6 +238,7 @@ SELECT_LATEST = _SELECT_PREVIOUS.format("")  # a card's latest review
 SELECT_LATEST_BY = _SELECT_PREVIOUS.format(" AND at <= ?")  # its latest review at or before a time
 SELECT_BEFORE = ("SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM review_before "
                  "WHERE review_id = ?")
+SELECT_ADDED = "SELECT added_at FROM cards WHERE id = ?"
 
 
 class ReviewLog:
@@ -242,7 +254,7 @@ class ReviewLog:
         rows = self.conn.execute(SELECT_LOG + " WHERE card_id = ? ORDER BY at, id", (card_id,)).fetchall()
         befores = dict(self._befores([r[0] for r in rows]))
         out: list[dict[str, Any]] = []
-        previous: tuple | None = None
+        previous = self._first_state(card_id) if rows else None
         for row in rows:
             review_id, card, rating, at, duration, kind = row[:6]
             after = after_values(row[6:14], at)
@@ -260,15 +272,20 @@ class ReviewLog:
             for row in self.conn.execute(query, chunk):
                 yield row[0], tuple(row[1:])
 
+    def _first_state(self, card_id: str) -> tuple | None:
+        row = self.conn.execute(SELECT_ADDED, (card_id,)).fetchone()
+        return None if row is None else first_state(row[0])
+
     def before_of(self, review_id: int, card_id: str, at: int) -> tuple | None:
-        """The state before one review: kept, or the previous review's state after."""
+        """The state before one review: kept, or the previous review's state after (for the card's first
+        review, its first state)."""
         kept = self.conn.execute(SELECT_BEFORE, (review_id,)).fetchone()
         if kept is not None:
             return tuple(kept)
         previous = self.conn.execute(
             SELECT_LOG + " WHERE card_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT 1",
             (card_id, at, at, review_id)).fetchone()
-        return None if previous is None else after_values(previous[6:14], previous[3])
+        return self._first_state(card_id) if previous is None else after_values(previous[6:14], previous[3])
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -291,7 +308,7 @@ class ReviewLog:
         cursor = self.conn.execute(
             INSERT_LOG, (card_id, rating, at, duration_ms, kind) + after_columns(after, at) + (elapsed, interval))
         review_id = int(cursor.lastrowid)
-        derived = None if previous is None else after_values(previous[2:10], previous[1])
+        derived = self._first_state(card_id) if previous is None else after_values(previous[2:10], previous[1])
         if derived != before:
             self._keep_before(review_id, before)
         return review_id
@@ -346,7 +363,7 @@ class ReviewLog:
         """Keep exactly the before-states the chain cannot give, for one card."""
         rows = self.conn.execute(SELECT_LOG + " WHERE card_id = ? ORDER BY at, id", (card_id,)).fetchall()
         current = dict(self._befores([r[0] for r in rows]))
-        previous: tuple | None = None
+        previous = self._first_state(card_id)
         keep: list[tuple] = []
         for row in rows:
             review_id, at = row[0], row[3]
