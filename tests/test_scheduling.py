@@ -169,3 +169,37 @@ def test_a_rating_just_previewed_gives_exactly_what_a_fresh_review_gives():
         if rated == shown:
             assert previews[rating] == fresh.review(card_id, state, rating, rated)
     assert 150 < shifted < 400  # most ratings reused their preview; some crossed a day and were reviewed afresh
+
+
+def test_a_remembered_outcome_is_exactly_what_a_fresh_review_gives():
+    """An fsrs answer that drew no fuzz is kept and reused for the same state, days elapsed and rating:
+    along random histories of many cards (learning, review, relearning; fuzzed and not), every preview
+    and rating of a scheduler that has seen thousands equals that of a scheduler that has seen none."""
+    import random
+
+    rng = random.Random(5)
+    settings = Settings(learning_steps_min=(1, 10), relearning_steps_min=(10,))
+    kept = Scheduler(settings)
+    calls = 0
+    review_card = kept.fsrs.review_card
+
+    def counted(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return review_card(*args, **kwargs)
+
+    kept.fsrs.review_card = counted
+    reviews = 0
+    for case in range(300):
+        card_id = f"card-{case}"
+        state, now = kept.new_state(T0), T0
+        for _ in range(rng.randint(1, 8)):
+            now += timedelta(seconds=rng.choice((30, 600, 3600, 86_000, 86_400 * 3, 86_400 * 20)),
+                             microseconds=rng.randint(0, 999_999))
+            assert kept.preview(card_id, state, now) == Scheduler(settings).preview(card_id, state, now)
+            rating = rng.choice((AGAIN, HARD, GOOD, EASY))
+            rated = now + timedelta(seconds=rng.randint(0, 90))
+            after = kept.review(card_id, state, rating, rated)
+            assert after == Scheduler(settings).review(card_id, state, rating, rated)
+            state, reviews = after, reviews + 1
+    assert kept._outcomes and calls < 4 * reviews * 0.8  # many previews were remembered answers

@@ -141,10 +141,11 @@ class _seeded_fuzz:
     exactly what the rating gives and a replay rebuilds the same states; the global generator is left
     as it was. (A class, not @contextmanager: five per rating, and a generator costs three times as much.)"""
 
-    __slots__ = ("key", "outer")
+    __slots__ = ("key", "outer", "drew")
 
     def __init__(self, key: str) -> None:
         self.key = key
+        self.drew = True  # whether fsrs drew a number inside (always assumed where draws are not seen)
 
     def __enter__(self) -> None:
         if not _DRAWS_REPLACED:
@@ -158,6 +159,7 @@ class _seeded_fuzz:
         if not _DRAWS_REPLACED:
             random.setstate(self.outer)
         else:
+            self.drew = _fuzz.rng is not None
             _fuzz.key, _fuzz.rng = self.outer
 
 
@@ -188,6 +190,7 @@ class Scheduler:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self._previewed: tuple | None = None  # the last preview (see `_shifted`)
+        self._outcomes: dict[tuple, tuple] = {}  # see `_review_card`
         s = self.settings
         self.fsrs = fsrs.Scheduler(
             **({"parameters": s.parameters} if s.parameters is not None else {}),
@@ -237,8 +240,8 @@ class Scheduler:
         before, then, results = kept[2], kept[3], kept[4]
         if before.last_review is not None and (now - before.last_review).days != (then - before.last_review).days:
             return None
-        card, result = results[rating]
-        return {**result, "due": to_iso(card.due + (now - then)), "last_review": now_iso}
+        due, result = results[rating]
+        return {**result, "due": to_iso(due + (now - then)), "last_review": now_iso}
 
     def _review(self, card_id: str, state: dict[str, Any], before: fsrs.Card, rating: int,
                 now: datetime, now_iso: str) -> dict[str, Any]:
@@ -247,18 +250,34 @@ class Scheduler:
         return self._review_card(card_id, state, before, rating, now, now_iso)[1]
 
     def _review_card(self, card_id: str, state: dict[str, Any], before: fsrs.Card, rating: int,
-                     now: datetime, now_iso: str) -> tuple[fsrs.Card, dict[str, Any]]:
-        with _seeded_fuzz(f"{card_id}:{state['reps']}"):
-            card, _ = self.fsrs.review_card(before, _RATINGS[rating], review_datetime=now)
+                     now: datetime, now_iso: str) -> tuple[datetime, dict[str, Any]]:
+        """(the exact due time, the state after). fsrs's answer depends on the state's memory and step,
+        the whole days since its last review and the rating, plus the fuzz it draws; it sets the due
+        time `now` + an interval and the last review to `now`. An answer that drew no fuzz (every
+        learning step, and every new card's first rating but Easy) is therefore kept as that interval
+        and reused for the same inputs: most previews of new and learning cards cost no fsrs review."""
+        last = before.last_review
+        key = (state["state"], state["step"], state["stability"], state["difficulty"],
+               None if last is None else (now - last).days, rating)
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            fuzz = _seeded_fuzz(f"{card_id}:{state['reps']}")
+            with fuzz:
+                card, _ = self.fsrs.review_card(before, _RATINGS[rating], review_datetime=now)
+            outcome = (card.state.value, card.step, card.stability, card.difficulty, card.due - now)
+            if not fuzz.drew:
+                if len(self._outcomes) >= 4096:
+                    self._outcomes.clear()
+                self._outcomes[key] = outcome
         lapse = state["reps"] > 0 and state["state"] == 2 and rating == AGAIN
-        last = card.last_review
-        return card, {
-            "state": card.state.value,
-            "step": card.step,
-            "stability": card.stability,
-            "difficulty": card.difficulty,
-            "due": to_iso(card.due),
-            "last_review": now_iso if last is None or last == now else to_iso(last),
+        due = now + outcome[4]
+        return due, {
+            "state": outcome[0],
+            "step": outcome[1],
+            "stability": outcome[2],
+            "difficulty": outcome[3],
+            "due": to_iso(due),
+            "last_review": now_iso,
             "reps": state["reps"] + 1,
             "lapses": state["lapses"] + (1 if lapse else 0),
         }
@@ -269,7 +288,7 @@ class Scheduler:
         results = {rating: self._review_card(card_id, state, before, rating, now, now_iso)
                    for rating in (AGAIN, HARD, GOOD, EASY)}
         # kept for the rating that follows (`_shifted`): the state as given, copied (the caller's dict
-        # could change), the time, and each rating's fsrs card with its exact, untruncated due
+        # could change), the time, and each rating's exact, untruncated due time
         self._previewed = (card_id, dict(state), before, now, results)
         return {rating: dict(result) for rating, (_, result) in results.items()}
 
