@@ -7,10 +7,11 @@ text gives cards and/or problems, never an exception.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Container, Iterable
 
+from quizapp.content.meta_yaml import EXCERPT, load_many, load_yaml
 from quizapp.content.model import Card, Deck, Problem
 from quizapp.content.sanitize import control_lines, control_name, visible_controls
 
@@ -24,7 +25,6 @@ ANSWER_RE = re.compile(r"^###\s+answer\s*:?\s*$", re.IGNORECASE)
 KEY_POINTS_RE = re.compile(r"^####\s+key points\s*:?\s*$", re.IGNORECASE)
 FOLLOW_UPS_RE = re.compile(r"^####\s+follow-?ups\s*:?\s*$", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
-EXCERPT = 60  # characters of a bad value quoted in a message: a huge value must not make a huge message
 CONTROL_WARNINGS = 5  # lines with control characters named one by one, per file
 # A question or answer longer than this is absurd for a flashcard (the deck's longest answer is 42 lines):
 # `check` warns, and the review screen draws it a page at a time with a simpler renderer.
@@ -33,87 +33,16 @@ LONG_CARD_CHARS = 10_000
 CORE_WORD_LIMIT = 80  # a core answer someone can say aloud in about half a minute
 
 
-@dataclass(slots=True)
-class _Line:
-    number: int  # 1-based
-    text: str
-    in_fence: bool  # inside a fenced code block, or a fence line itself
-
-
 def slugify(text: str, limit: int = 60) -> str:
     """A card id made from its question: lower-case words joined by dashes."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:limit].rstrip("-") or "card"
 
 
-def _mark_fences(lines: list[str], first_number: int) -> tuple[list[_Line], list[tuple[int, str]]]:
-    """Tag each line with whether it sits in a code fence; report unclosed fences.
-
-    Only lines holding a backtick or a tilde can open or close a fence, so only those are looked at;
-    the lines are then tagged in one pass."""
-    flags = [False] * len(lines)
-    open_fence: tuple[str, int, int] | None = None  # (char, length, index)
-    for index in [i for i, text in enumerate(lines) if "`" in text or "~" in text]:
-        text = lines[index]
-        if open_fence is None:
-            match = FENCE_RE.match(text)
-            if match:
-                fence = match.group(1)
-                open_fence = (fence[0], len(fence), index)
-            continue
-        stripped = text.strip()
-        char, length, start = open_fence
-        if stripped and set(stripped) == {char} and len(stripped) >= length:
-            flags[start:index + 1] = [True] * (index + 1 - start)
-            open_fence = None
-    unclosed = []
-    if open_fence is not None:
-        start = open_fence[2]
-        flags[start:] = [True] * (len(lines) - start)
-        unclosed.append((first_number + start, "code fence is never closed"))
-    marked = [_Line(number, text, flag) for number, text, flag in zip(range(first_number, first_number + len(lines)),
-                                                                          lines, flags)]
-    return marked, unclosed
-
-
 def excerpt(value: Any, limit: int = EXCERPT) -> str:
     """A value as quoted in a message: its repr, cut to `limit` characters."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _cut(text: str, limit: int = 2 * EXCERPT) -> str:
-    text = visible_controls(text.splitlines()[0] if text else "")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _yaml_problem(path: str, exc: Exception, text: str, first_number: int, what: str) -> Problem:
-    # the context mark is where the broken construct began (an unclosed '['); else where parsing failed
-    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    last_line = first_number + max(0, text.count("\n"))
-    line = min(first_number + (mark.line if mark is not None else 0), last_line)
-    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return Problem(path, line, f"bad YAML in {what}: {_cut(str(reason))}")
-
-
-def _load_yaml(path: str, text: str, first_number: int, what: str) -> tuple[Any, list[Problem]]:
-    """Safe YAML without anchors and aliases: 1 KB of nested aliases ("billion laughs") expands to
-    gigabytes, and no deck needs them. The tokens are scanned first (cheap: nothing is built)."""
-    import yaml  # here: start-up with an unchanged deck never parses YAML, and yaml costs ~10 ms to import
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: several times faster
-    try:
-        for token in yaml.scan(text, Loader=loader):
-            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
-                return None, [Problem(path, first_number + token.start_mark.line,
-                                      f"YAML anchors and aliases ({sign}{_cut(token.value, 20)}) are not "
-                                      f"allowed in {what}: write the value out")]
-        return yaml.load(text, Loader=loader), []
-    except yaml.YAMLError as exc:
-        return None, [_yaml_problem(path, exc, text, first_number, what)]
-    except Exception as exc:  # yaml can raise other errors on pathological input
-        return None, [Problem(path, first_number, f"bad YAML in {what}: {_cut(str(exc))}")]
 
 
 def _key_lines(text: str, first_number: int) -> dict[str, int]:
@@ -132,8 +61,9 @@ def _tags(value: Any, path: str, line: int, problems: list[Problem]) -> tuple[st
     items = value if isinstance(value, list) else [value]
     tags: list[str] = []
     for item in items:
-        if isinstance(item, (str, int, float)) and not isinstance(item, bool) and TAG_RE.match(str(item)):
-            tags.append(str(item).lower())
+        text = item if type(item) is str else str(item) if _is_number(item) else None
+        if text is not None and TAG_RE.match(text):
+            tags.append(text.lower())
         else:
             problems.append(Problem(path, line, f"bad tag {excerpt(item)}: tags are single words"))
     return tuple(dict.fromkeys(tags))
@@ -150,7 +80,7 @@ def _front_matter(path: str, lines: list[str], problems: list[Problem]) -> tuple
         problems.append(Problem(path, 1, "front matter starting here is never closed with '---'"))
         return {}, len(lines)
     text = "\n".join(lines[1:index])
-    data, errors = _load_yaml(path, text, 2, "front matter")
+    data, errors = load_yaml(path, text, 2, "front matter")
     problems.extend(errors)
     if errors:
         return {}, index + 1
@@ -175,90 +105,109 @@ def _front_matter(path: str, lines: list[str], problems: list[Problem]) -> tuple
     return result, index + 1
 
 
-def _meta_blocks(body: list[_Line]) -> tuple[int, int, int] | None:
-    """Where a card's ```meta block is: (first line, end, first line after it) as indexes of `body`
-    (the block excludes the fence lines); None when the card has none."""
-    index = 0
-    while index < len(body) and not body[index].text.strip():
+@dataclass(slots=True)
+class _Place:
+    """Where one card is, as indexes of the file's lines (0-based; a line's number is index + 1)."""
+
+    heading: int
+    end: int = 0  # the first line after the card
+    answers: list[int] = field(default_factory=list)  # `### Answer` lines outside code fences
+    key_points: int = -1  # the first `#### Key points` line after the first answer line (-1: none)
+    follow_ups: int = -1  # likewise `#### Follow-ups`
+
+
+@dataclass(slots=True)
+class _Layout:
+    """A file's structure: its cards' places, which lines sit in code fences (fence lines included),
+    and where each fence closes."""
+
+    places: list[_Place]
+    in_fence: list[bool]
+    closes: dict[int, int]  # an opening fence line -> its closing line (len(lines) when never closed)
+    unclosed: int | None  # the opening line of the fence that is never closed, if one is not
+
+
+def _layout(lines: list[str], start: int) -> _Layout:
+    """The cards, fences and answer/key-point/follow-up headings from `start` on, in ONE pass over the
+    only lines that can be any of them: lines holding a `#` or three backticks or tildes (a fence
+    needs three). A line inside a fence is none of them; a fence's lines are tagged when it closes."""
+    in_fence = [False] * len(lines)
+    closes: dict[int, int] = {}
+    places: list[_Place] = []
+    place: _Place | None = None
+    fence: tuple[str, int, int] | None = None  # the open fence: (char, length, opening line)
+    for index in [i for i, text in enumerate(lines[start:], start) if "#" in text or "```" in text or "~~~" in text]:
+        text = lines[index]
+        if fence is not None:
+            char, length, opening = fence
+            stripped = text.strip()
+            if len(stripped) >= length and not stripped.strip(char):  # only `char`s, enough of them
+                in_fence[opening:index + 1] = [True] * (index + 1 - opening)
+                closes[opening] = index
+                fence = None
+            continue
+        if "```" in text or "~~~" in text:
+            match = FENCE_RE.match(text)
+            if match:
+                fence = (match.group(1)[0], len(match.group(1)), index)
+                continue
+        if text.startswith("## ") or text.rstrip() == "##":
+            if place is not None:
+                place.end = index
+            place = _Place(index)
+            places.append(place)
+        elif place is not None and "#" in text:
+            _mark_heading(place, index, text.strip())
+    unclosed = None
+    if fence is not None:
+        unclosed = fence[2]
+        in_fence[unclosed:] = [True] * (len(lines) - unclosed)
+        closes[unclosed] = len(lines)
+    if place is not None:
+        place.end = len(lines)
+    return _Layout(places, in_fence, closes, unclosed)
+
+
+def _mark_heading(place: _Place, index: int, stripped: str) -> None:
+    """Note a card's `### Answer` line, and its key points and follow-ups headings: the first of each
+    after the first answer line (before it they are question text)."""
+    if not stripped.startswith("###"):
+        return
+    if ANSWER_RE.match(stripped):
+        place.answers.append(index)
+    elif place.answers:
+        if place.key_points < 0 and KEY_POINTS_RE.match(stripped):
+            place.key_points = index
+        elif place.follow_ups < 0 and FOLLOW_UPS_RE.match(stripped):
+            place.follow_ups = index
+
+
+def _meta_block(lines: list[str], closes: dict[int, int], place: _Place) -> tuple[int, int] | None:
+    """Where a card's ```meta block is: (its first line, its closing fence line) as indexes, the block
+    being the lines between; None when the card has none. The block is the card's first non-blank
+    line after the heading, a fence with the info string `meta`; a fence never closed runs to the end."""
+    index = place.heading + 1
+    while index < place.end and not lines[index].strip():
         index += 1
-    if index >= len(body):
+    if index >= place.end or index not in closes:
         return None
-    match = FENCE_RE.match(body[index].text)
-    if not (match and match.group(2).lower() == "meta"):
+    match = FENCE_RE.match(lines[index])
+    if match is None or match.group(2).lower() != "meta":
         return None
-    start = end = index + 1
-    char, length = match.group(1)[0], len(match.group(1))  # what closes it (as `_closes` decides)
-    while end < len(body) and body[end].in_fence:
-        stripped = body[end].text.strip()
-        if stripped and set(stripped) == {char} and len(stripped) >= length:
-            break
-        end += 1
-    if end >= len(body) or not body[end].in_fence:
-        return start, end, end  # the fence never closed (reported by the fence scan); take what is there
-    return start, end, end + 1
-
-
-# A block that could read differently inside a stream of documents than alone, or that needs the
-# anchor check: a document marker or directive at a line start, a block scalar (its last line break
-# depends on what follows), an anchor or alias (`&`, `*`). Such blocks are loaded one by one.
-_NOT_BATCHED = re.compile(r"^(---|\.\.\.|%)|[&*|>]", re.MULTILINE)
-
-
-def _load_blocks(texts: dict[int, str]) -> dict[int, Any]:
-    """Many meta blocks' YAML in ONE call (a stream of documents): per-block calls cost more in set-up
-    than in parsing. Returns what it could load; any error, and any block that could read differently
-    in a stream (see _NOT_BATCHED), is left to `_load_yaml`, which locates the problem exactly."""
-    batch = {key: text for key, text in texts.items() if not _NOT_BATCHED.search(text)}
-    if len(batch) < 2:
-        return {}
-    import yaml  # here: start-up with an unchanged deck never parses YAML
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(
-        "".join(f"---\n{text}\n" for text in batch.values()))
-    try:
-        documents = []
-        while loader.check_node():
-            documents.append(_construct(loader, loader.get_node()))
-    except Exception:  # noqa: BLE001 - a bad block: `_load_yaml` reports it with its line
-        return {}
-    finally:
-        loader.dispose()
-    if len(documents) != len(batch):
-        return {}
-    return dict(zip(batch, documents))
-
-
-_YAML = "tag:yaml.org,2002:"
-_PLAIN_TAGS = frozenset(_YAML + t for t in ("str", "int", "bool", "null", "float"))
-_MAP, _SEQ = _YAML + "map", _YAML + "seq"
-
-
-def _construct(loader: Any, node: Any) -> Any:
-    """A composed YAML node as `yaml.load` builds it. Plain scalars, and maps and lists of them, go
-    straight to the loader's own constructor for their tag (PyYAML's generic path costs two thirds
-    of loading a meta block); anything else (merge keys, other tags, complex keys) takes that
-    generic path, `construct_document`."""
-    kind, tag = type(node).__name__, node.tag  # yaml.nodes' classes, by name: yaml is imported late
-    if kind == "ScalarNode":
-        if tag in _PLAIN_TAGS:
-            return loader.yaml_constructors[tag](loader, node)
-    elif kind == "MappingNode":
-        if tag == _MAP and all(type(k).__name__ == "ScalarNode" and k.tag in _PLAIN_TAGS for k, _ in node.value):
-            return {_construct(loader, key): _construct(loader, value) for key, value in node.value}
-    elif kind == "SequenceNode" and tag == _SEQ:
-        return [_construct(loader, item) for item in node.value]
-    return loader.construct_document(node)
+    return index + 1, closes[index]
 
 
 _UNLOADED = object()
 
 
-def _card_meta(path: str, block: list[_Line], problems: list[Problem], loaded: Any = _UNLOADED) -> dict[str, Any]:
-    """Validate a ```meta block's YAML (block excludes the fence lines); `loaded` is its YAML already
-    loaded with the file's other blocks (`_load_blocks`)."""
-    first = block[0].number if block else 0
+def _card_meta(path: str, block: list[str], first: int, problems: list[Problem],
+               loaded: Any = _UNLOADED) -> dict[str, Any]:
+    """Validate a ```meta block's YAML (`block`: its lines, fence lines excluded; `first`: the number of
+    its first line); `loaded` is its YAML already loaded with the file's other blocks (`load_many`)."""
+    if not block:
+        return {}  # an empty block is empty YAML: no metadata
     if loaded is _UNLOADED:
-        data, errors = _load_yaml(path, _block_text(block), first, "card metadata")
+        data, errors = load_yaml(path, "\n".join(block), first, "card metadata")
     else:
         data, errors = loaded, []
     problems.extend(errors)
@@ -271,23 +220,19 @@ def _card_meta(path: str, block: list[_Line], problems: list[Problem], loaded: A
     meta: dict[str, Any] = {}
     for key, value in data.items():
         found: list[Problem] = []
-        _meta_entry(meta, key, value, path, first, block, found)
+        _meta_entry(meta, key, value, path, first, block, first, found)
         if found:  # rare: read it again with the key's own line, for the messages
             if where is None:
-                where = _key_lines(_block_text(block), first)
+                where = _key_lines("\n".join(block), first)
             line = where.get(str(key), first)
             if line != first:
                 found = []
-                _meta_entry(meta, key, value, path, line, block, found)
+                _meta_entry(meta, key, value, path, line, block, first, found)
             problems.extend(found)
     return meta
 
 
-def _block_text(block: list[_Line]) -> str:
-    return "\n".join(line.text for line in block)
-
-
-def _meta_entry(meta: dict[str, Any], key: Any, value: Any, path: str, line: int, block: list[_Line],
+def _meta_entry(meta: dict[str, Any], key: Any, value: Any, path: str, line: int, block: list[str], first: int,
                 problems: list[Problem]) -> None:
     """One key of a ```meta block into `meta`, or a problem at `line`."""
     if key not in META_KEYS:
@@ -314,16 +259,21 @@ def _meta_entry(meta: dict[str, Any], key: Any, value: Any, path: str, line: int
         else:
             problems.append(Problem(path, line, f"bad demo name {excerpt(value)}"))
     elif key == "synonyms":
-        synonyms = _synonyms(value, path, line, block, problems)
+        synonyms = _synonyms(value, path, line, block, first, problems)
         if synonyms is not None:
             meta["synonyms"] = synonyms
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool) and bool(str(value).strip())
 
 
-def _synonyms(value: Any, path: str, line: int, block: list[_Line], problems: list[Problem]) -> tuple | None:
+def _synonyms(value: Any, path: str, line: int, block: list[str], first: int,
+              problems: list[Problem]) -> tuple | None:
     """`term: [other words, ...]` pairs (a single text is a list of one), or None after a problem."""
     if not isinstance(value, dict) or not value:
         problems.append(Problem(path, line, "synonyms must map a term of a key point to a list of other ways "
@@ -333,7 +283,7 @@ def _synonyms(value: Any, path: str, line: int, block: list[_Line], problems: li
     for term, others in value.items():
         items = others if isinstance(others, list) else [others]
         if not _is_text(term) or not items or not all(_is_text(i) for i in items):
-            where = next((b.number for b in block if b.number > line and f"{term}:" in b.text), line)
+            where = next((first + i for i, text in enumerate(block) if first + i > line and f"{term}:" in text), line)
             problems.append(Problem(path, where,
                                     f"bad synonyms for {excerpt(term)}: give a text or a list of texts"))
             return None
@@ -341,81 +291,73 @@ def _synonyms(value: Any, path: str, line: int, block: list[_Line], problems: li
     return tuple(pairs)
 
 
-def _bullets_after(answer: list[_Line], heading: re.Pattern[str]) -> tuple[str, ...]:
-    """The bullet list under a `#### ...` heading of the answer (key points, follow-ups)."""
+def _bullets_after(lines: list[str], in_fence: list[bool], heading: int, end: int) -> tuple[str, ...]:
+    """The bullet list under the `#### ...` heading at line `heading` of a card ending at `end`."""
     points: list[str] = []
-    collecting = False
-    for line in answer:
-        if not collecting:
-            collecting = not line.in_fence and "#" in line.text and bool(heading.match(line.text.strip()))
-            continue
-        match = BULLET_RE.match(line.text)
-        if match and not line.in_fence:
+    for index in range(heading + 1, end):
+        text = lines[index]
+        match = BULLET_RE.match(text)
+        if match and not in_fence[index]:
             points.append(match.group(1).strip())
-        elif line.text.strip() == "" and not points:
+        elif text.strip() == "" and not points:
             continue
-        elif points and line.text.startswith(("  ", "\t")) and line.text.strip():
-            points[-1] += " " + line.text.strip()  # a bullet wrapped onto the next line
+        elif points and text.startswith(("  ", "\t")) and text.strip():
+            points[-1] += " " + text.strip()  # a bullet wrapped onto the next line
         else:
             break
     return tuple(points)
 
 
-def _join(lines: Iterable[_Line]) -> str:
-    return "\n".join(line.text for line in lines).strip("\n").rstrip()
+def _join(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start:end]).strip("\n").rstrip()
 
 
-def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str, Any],
-                problems: list[Problem], loaded: dict[int, Any] | None = None,
-                where: tuple[int, int, int] | None | object = _UNLOADED) -> Card | None:
-    """One card from its heading and body; `where` is its meta block's place (`_meta_blocks`) and
-    `loaded` maps a meta block's first line number to its YAML, loaded with the file's other blocks."""
-    question_title = heading.text[3:].strip().rstrip("#").strip()
+def _parse_card(path: str, lines: list[str], layout: _Layout, place: _Place, block: tuple[int, int] | None,
+                defaults: dict[str, Any], problems: list[Problem], loaded: dict[int, Any]) -> Card | None:
+    """One card from its place; `block` is its meta block's place (`_meta_block`) and `loaded` maps a
+    meta block's first line number to its YAML, loaded with the file's other blocks."""
+    number = place.heading + 1
+    question_title = lines[place.heading][3:].strip().rstrip("#").strip()
     problems_before = len(problems)  # this card's errors are the ones added from here on
     if not question_title:
-        problems.append(Problem(path, heading.number, "empty question: the '## ' heading has no text"))
-    index = 0
+        problems.append(Problem(path, number, "empty question: the '## ' heading has no text"))
+    rest = place.heading + 1  # the first line after the heading and the meta block
     meta: dict[str, Any] = {}
-    if where is _UNLOADED:
-        where = _meta_blocks(body)
-    if where is not None:
-        start, end, index = where
-        block = body[start:end]
-        key = block[0].number if block else -1
-        meta = _card_meta(path, block, problems, (loaded or {}).get(key, _UNLOADED))
-    rest = body[index:]
-    answer_at = [i for i, line in enumerate(rest)
-                 if not line.in_fence and "#" in line.text and ANSWER_RE.match(line.text.strip())]
-    if not answer_at:
-        problems.append(Problem(path, heading.number, "card has no '### Answer' line"))
+    if block is not None:
+        first, close = block
+        meta = _card_meta(path, lines[first:close], first + 1, problems, loaded.get(first + 1, _UNLOADED))
+        rest = close + 1 if close < place.end else place.end
+    if not place.answers:
+        problems.append(Problem(path, number, "card has no '### Answer' line"))
         return None
-    if len(answer_at) > 1:
-        problems.append(Problem(path, rest[answer_at[1]].number,
+    if len(place.answers) > 1:
+        problems.append(Problem(path, place.answers[1] + 1,
                                 "a second '### Answer' in one card (is a '## ' question heading missing?)"))
-    question_extra = _join(rest[: answer_at[0]])
-    answer_lines = rest[answer_at[0] + 1:]
-    answer = _join(answer_lines)
-    if not answer.strip():
-        problems.append(Problem(path, rest[answer_at[0]].number, "empty answer"))
-    if any(p.is_error for p in problems[problems_before:]):
+    answer_line = place.answers[0]
+    question_extra = _join(lines, rest, answer_line)
+    answer = _join(lines, answer_line + 1, place.end)
+    if not answer:  # blank lines only (`_join` strips trailing white space)
+        problems.append(Problem(path, answer_line + 1, "empty answer"))
+    if len(problems) > problems_before and any(p.is_error for p in problems[problems_before:]):
         return None
-    question = question_title + ("\n\n" + question_extra if question_extra.strip() else "")
+    question = question_title + ("\n\n" + question_extra if question_extra else "")
     card_id = meta.get("id")
     derived = card_id is None
     if derived:
         card_id = slugify(question_title)
-        problems.append(Problem(path, heading.number, f"card has no id; using {card_id!r} made from the question "
+        problems.append(Problem(path, number, f"card has no id; using {card_id!r} made from the question "
                                 "(editing the question will then lose its history)", "warning"))
     for part, text in (("question", question), ("answer", answer)):
-        lines = text.count("\n") + 1
-        if lines > LONG_CARD_LINES or len(text) > LONG_CARD_CHARS:
-            problems.append(Problem(path, heading.number,
-                                    f"the {part} is {lines:,} lines and {len(text):,} characters long (a card this "
-                                    f"long cannot be recalled; keep it under {LONG_CARD_LINES} lines and split the "
-                                    "rest into cards)", "warning"))
+        lines_long = text.count("\n") + 1
+        if lines_long > LONG_CARD_LINES or len(text) > LONG_CARD_CHARS:
+            problems.append(Problem(path, number,
+                                    f"the {part} is {lines_long:,} lines and {len(text):,} characters long (a card "
+                                    f"this long cannot be recalled; keep it under {LONG_CARD_LINES} lines and split "
+                                    "the rest into cards)", "warning"))
     tags = tuple(dict.fromkeys(defaults.get("tags", ()) + meta.get("tags", ())))
-    key_points = _bullets_after(answer_lines, KEY_POINTS_RE)
-    problems.extend(_style_warnings(path, heading, answer_lines, key_points))
+    key_points = _bullets_after(lines, layout.in_fence, place.key_points, place.end) if place.key_points >= 0 else ()
+    follow_ups = _bullets_after(lines, layout.in_fence, place.follow_ups, place.end) if place.follow_ups >= 0 else ()
+    problems.extend(_style_warnings(path, number, lines, answer_line + 1, place.end, key_points))
     return Card(
         id=card_id,
         question=question,
@@ -425,33 +367,30 @@ def _parse_card(path: str, heading: _Line, body: list[_Line], defaults: dict[str
         seeds=meta.get("seeds", ()),
         demo=meta.get("demo"),
         key_points=key_points,
-        follow_ups=_bullets_after(answer_lines, FOLLOW_UPS_RE),
+        follow_ups=follow_ups,
         synonyms=meta.get("synonyms", ()),
         path=path,
-        line=heading.number,
+        line=number,
         id_derived=derived,
     )
 
 
-def _core(answer: list[_Line]) -> list[_Line]:
-    """The core answer: the answer's first paragraph, the part a candidate says aloud first."""
-    start = next((i for i, line in enumerate(answer) if line.text.strip()), len(answer))
-    end = start
-    while end < len(answer) and answer[end].text.strip():
-        end += 1
-    return answer[start:end]
-
-
-def _style_warnings(path: str, heading: _Line, answer: list[_Line], key_points: tuple[str, ...]) -> list[Problem]:
-    """Warnings about cards that are valid but hard to use in a spoken review: long cores, no key points."""
+def _style_warnings(path: str, number: int, lines: list[str], start: int, end: int,
+                    key_points: tuple[str, ...]) -> list[Problem]:
+    """Warnings about cards that are valid but hard to use in a spoken review: long cores, no key points.
+    The core answer is the answer's (lines start..end) first paragraph, what a candidate says aloud first."""
     found: list[Problem] = []
-    core = _core(answer)
-    words = sum(len(line.text.split()) for line in core)
+    while start < end and not lines[start].strip():
+        start += 1
+    stop = start
+    while stop < end and lines[stop].strip():
+        stop += 1
+    words = len(" ".join(lines[start:stop]).split())
     if words > CORE_WORD_LIMIT:
-        found.append(Problem(path, core[0].number, f"core answer is {words} words; keep the first paragraph "
+        found.append(Problem(path, start + 1, f"core answer is {words} words; keep the first paragraph "
                              f"after '### Answer' to at most {CORE_WORD_LIMIT} so it can be said aloud", "warning"))
     if not key_points:
-        found.append(Problem(path, heading.number, "card has no key points (a '#### Key points' list of what "
+        found.append(Problem(path, number, "card has no key points (a '#### Key points' list of what "
                              "a good answer must mention)", "warning"))
     return found
 
@@ -469,24 +408,18 @@ def parse_text(text: str, path: str = "<text>") -> tuple[list[Card], list[Proble
     lines = text.split("\n")
     front, body_start = _front_matter(path, lines, problems)
     defaults = {"topic": front.get("topic") or default_topic(path), "tags": front.get("tags", ())}
-    marked, unclosed = _mark_fences(lines[body_start:], body_start + 1)
-    problems.extend(Problem(path, number, message) for number, message in unclosed)
-    headings = [i for i, line in enumerate(marked)
-                if not line.in_fence and (line.text.startswith("## ") or line.text.rstrip() == "##")]
-    bodies = [marked[start + 1:(headings[position + 1] if position + 1 < len(headings) else len(marked))]
-              for position, start in enumerate(headings)]
-    places = [_meta_blocks(body) for body in bodies]
-    blocks: dict[int, str] = {}
-    for body, where in zip(bodies, places):
-        if where is not None and where[1] > where[0]:
-            blocks[body[where[0]].number] = "\n".join(line.text for line in body[where[0]:where[1]])
-    loaded = _load_blocks(blocks)
+    layout = _layout(lines, body_start)
+    if layout.unclosed is not None:
+        problems.append(Problem(path, layout.unclosed + 1, "code fence is never closed"))
+    blocks = [_meta_block(lines, layout.closes, place) for place in layout.places]
+    loaded = load_many({first + 1: "\n".join(lines[first:close]) for first, close in filter(None, blocks)
+                        if close > first})
     cards: list[Card] = []
-    for start, body, where in zip(headings, bodies, places):
-        card = _parse_card(path, marked[start], body, defaults, problems, loaded, where)
+    for place, block in zip(layout.places, blocks):
+        card = _parse_card(path, lines, layout, place, block, defaults, problems, loaded)
         if card is not None:
             cards.append(card)
-    if not headings and not any(p.is_error for p in problems):
+    if not layout.places and not any(p.is_error for p in problems):
         problems.append(Problem(path, 1, "no cards found (a card starts with a '## ' question heading)", "warning"))
     return cards, problems
 
