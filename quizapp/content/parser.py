@@ -146,17 +146,18 @@ def _layout(lines: list[str], start: int) -> _Layout:
                 closes[opening] = index
                 fence = None
             continue
+        if text.startswith("## ") or text.rstrip() == "##":  # (a fence never starts with `#`)
+            if place is not None:
+                place.end = index
+            place = _Place(index)
+            places.append(place)
+            continue
         if "```" in text or "~~~" in text:
             match = FENCE_RE.match(text)
             if match:
                 fence = (match.group(1)[0], len(match.group(1)), index)
                 continue
-        if text.startswith("## ") or text.rstrip() == "##":
-            if place is not None:
-                place.end = index
-            place = _Place(index)
-            places.append(place)
-        elif place is not None and "#" in text:
+        if place is not None and "###" in text:
             _mark_heading(place, index, text.strip())
     unclosed = None
     if fence is not None:
@@ -299,12 +300,14 @@ def _bullets_after(lines: list[str], in_fence: list[bool], heading: int, end: in
         match = BULLET_RE.match(text)
         if match and not in_fence[index]:
             points.append(match.group(1).strip())
-        elif text.strip() == "" and not points:
             continue
-        elif points and text.startswith(("  ", "\t")) and text.strip():
-            points[-1] += " " + text.strip()  # a bullet wrapped onto the next line
-        else:
-            break
+        stripped = text.strip()
+        if not stripped and not points:
+            continue  # blank lines before the list
+        if stripped and points and text.startswith(("  ", "\t")):
+            points[-1] += " " + stripped  # a bullet wrapped onto the next line
+            continue
+        break
     return tuple(points)
 
 
