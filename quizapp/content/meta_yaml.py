@@ -3,7 +3,7 @@
 Nearly every block is a few `key: word` or `key: [word, word]` lines. `plain_mapping` reads those
 itself, asking PyYAML's own implicit resolver what each word is, and declines anything else; the
 rest goes to PyYAML (many blocks in one call, `load_many`), with anchors and aliases refused
-(`load_yaml`). PyYAML is imported only when a block needs it: that import costs ~10 ms.
+(`load_yaml`). PyYAML (~10 ms to import) is imported on first use, not with this module.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _plain_line(line: str) -> tuple[str, Any] | None:
     if word is not None:
         value = _scalar(word)
         return None if value is _DECLINE else (key, value)
-    values = tuple(_scalar(item.strip(" ")) for item in items.split(",")) if items else ()
+    values = tuple([_scalar(item.strip(" ")) for item in items.split(",")]) if items else ()
     return None if _DECLINE in values else (key, values)
 
 
@@ -85,13 +85,14 @@ def _scalar(word: str) -> Any:
 
 # The safe loader's implicit resolvers by first character, each list followed by the wildcard ones
 # (first character None; PyYAML ships none today), and the wildcard list for any other character.
+# Filled on first use (PyYAML's table is never empty).
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 _WILDCARD: list[tuple[str, re.Pattern[str]]] = []
 
 
 def _load_resolvers() -> None:
     table = _loader_class().yaml_implicit_resolvers
-    _WILDCARD.extend(table.get(None, []))
+    _WILDCARD[:] = table.get(None, [])
     _RESOLVERS.update({first: found + _WILDCARD for first, found in table.items() if first is not None})
 
 

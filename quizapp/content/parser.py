@@ -124,7 +124,7 @@ class _Layout:
     places: list[_Place]
     in_fence: list[bool]
     closes: dict[int, int]  # an opening fence line -> its closing line (len(lines) when never closed)
-    unclosed: int | None  # the opening line of the fence that is never closed, if one is not
+    unclosed: int | None  # the opening line of a fence that is never closed (None: all are closed)
 
 
 def _layout(lines: list[str], start: int) -> _Layout:
