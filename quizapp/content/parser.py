@@ -220,16 +220,15 @@ def _card_meta(path: str, block: list[str], first: int, problems: list[Problem],
     where: dict[str, int] | None = None  # where each key is: worked out only for a message
     meta: dict[str, Any] = {}
     for key, value in data.items():
-        found: list[Problem] = []
-        _meta_entry(meta, key, value, path, first, block, first, found)
-        if found:  # rare: read it again with the key's own line, for the messages
+        before = len(problems)
+        _meta_entry(meta, key, value, path, first, block, first, problems)
+        if len(problems) > before:  # rare: read it again with the key's own line, for the messages
             if where is None:
                 where = _key_lines("\n".join(block), first)
             line = where.get(str(key), first)
             if line != first:
-                found = []
-                _meta_entry(meta, key, value, path, line, block, first, found)
-            problems.extend(found)
+                del problems[before:]
+                _meta_entry(meta, key, value, path, line, block, first, problems)
     return meta
 
 
@@ -357,7 +356,7 @@ def _parse_card(path: str, lines: list[str], layout: _Layout, place: _Place, blo
                                     f"the {part} is {lines_long:,} lines and {len(text):,} characters long (a card "
                                     f"this long cannot be recalled; keep it under {LONG_CARD_LINES} lines and split "
                                     "the rest into cards)", "warning"))
-    tags = tuple(dict.fromkeys(defaults.get("tags", ()) + meta.get("tags", ())))
+    tags = _merged(defaults.get("tags", ()), meta.get("tags", ()))
     key_points = _bullets_after(lines, layout.in_fence, place.key_points, place.end) if place.key_points >= 0 else ()
     follow_ups = _bullets_after(lines, layout.in_fence, place.follow_ups, place.end) if place.follow_ups >= 0 else ()
     problems.extend(_style_warnings(path, number, lines, answer_line + 1, place.end, key_points))
@@ -376,6 +375,13 @@ def _parse_card(path: str, lines: list[str], layout: _Layout, place: _Place, blo
         line=number,
         id_derived=derived,
     )
+
+
+def _merged(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """Two tuples of distinct tags as one, in order, each tag once."""
+    if not first or not second:
+        return first or second
+    return tuple(dict.fromkeys(first + second))
 
 
 def _style_warnings(path: str, number: int, lines: list[str], start: int, end: int,
