@@ -49,7 +49,7 @@ READ = [
     "id: synthetic-5\ntags: [bench, t3]",
     "topic: Topic 3\ntags: [basics]",
     "id: q1\nseed: 10\ndemo: learning_rate",
-    "seed: [3, 4]", "seed: 0", "seed: 12345678901234567890",
+    "seed: [3, 4]", "seed: 0", "seed: 12345678901234567890", "seed: 1" + "0" * 99,
     "tags: [a,b]", "tags: [ a , b ]", "tags: []", "tags: [ ]", "tags: [two words, x]",
     "a: 1e3",  # a string to YAML 1.1: its float needs a dot
     "a: nan", "a: b.", "a: t", "a: y", "a: n", "a: tRue", "a: 1 2", "a: a  b", "a: x/y+z", "a_b-c: d",
@@ -68,6 +68,7 @@ DECLINED = [
     "a: é", "é: a", "a: b\u00a0c", "---\na: b", "a: b\n...", "%YAML 1.1\n---\na: b", "? a\n: b", "a: [b\n, c]",
     "a: -b", "a: a -b", "a: @b", "a: `b", "a: %b", "", "\n\n", "a: b\r", "<<: {a: b}",
     "k" * 101 + ": v",  # long keys are left to PyYAML: libyaml refuses a key over 1,024 characters
+    "a: 1" + "0" * 100,  # long numbers too: Python refuses to convert one of over 4,300 digits
 ]
 
 
@@ -149,3 +150,9 @@ def test_a_declined_front_matter_and_block_still_get_pyyaml_values_and_messages(
     cards, problems = parse_text(text, "d.md")
     assert [(c.topic, c.tags, c.seeds, c.demo) for c in cards] == [("Basics", ("x",), (3,), "xor")]
     assert [(p.line, p.message) for p in problems] == [(3, "bad tag 'y z': tags are single words")]
+
+
+def test_a_number_too_long_to_convert_is_a_problem_not_an_exception():
+    text = "## Q\n\n```meta\nid: q\nseed: 1" + "0" * 5000 + "\n```\n\n### Answer\n\nA.\n"
+    cards, problems = parse_text(text, "d.md")
+    assert cards == [] and [(p.line, p.message.split(":")[0]) for p in problems] == [(4, "bad YAML in card metadata")]

@@ -22,7 +22,9 @@ EXCERPT = 60  # characters of a bad value quoted in a message: a huge value must
 # so it reads the same in a block and in a flow list, and nothing in it is a comment or a tag.
 _WORDS = r"[A-Za-z0-9_][A-Za-z0-9_.+/-]*(?: +[A-Za-z0-9_][A-Za-z0-9_.+/-]*)*"
 _PLAIN_LINE = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]{{0,99}}): +(?:({_WORDS})|\[ *((?:{_WORDS})(?: *, *{_WORDS})*)? *\]) *")
-_DECIMAL = re.compile(r"0|[1-9][0-9]*")
+# a decimal integer, short: Python refuses to convert over 4,300 digits, and PyYAML's error for that
+# is a message `load_yaml` words
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,99}")
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _DECLINE = object()
