@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import fsrs
+import pytest
 
 from quizapp.srs import AGAIN, EASY, GOOD, HARD, Scheduler, Settings, interval_label
 from quizapp.srs.scheduler import _seeded_fuzz
@@ -203,3 +204,19 @@ def test_a_remembered_outcome_is_exactly_what_a_fresh_review_gives():
             assert after == Scheduler(settings).review(card_id, state, rating, rated)
             state, reviews = after, reviews + 1
     assert kept._outcomes and calls < 4 * reviews * 0.8  # many previews were remembered answers
+
+
+def test_fuzz_draws_are_the_seeded_generators_numbers_in_order_even_when_the_first_is_remembered():
+    import random
+
+    from quizapp.srs.scheduler import _DRAWS_REPLACED, _fuzz_draw
+
+    if not _DRAWS_REPLACED:
+        pytest.skip("this fsrs draws from the global generator, seeded per review (checked above)")
+    reference = random.Random("card-z:4")
+    expected = [reference.random() for _ in range(3)]
+    for _ in range(3):  # the first number is remembered after the first review; the rest follow it
+        with _seeded_fuzz("card-z:4"):
+            assert [_fuzz_draw(), _fuzz_draw(), _fuzz_draw()] == expected
+        with _seeded_fuzz("card-z:4"):
+            assert _fuzz_draw() == expected[0]
