@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from quizapp.content.model import Card, Problem
 from quizapp.store.review_log import (ALL_KINDS, BUCKET_MS, Progress, ReviewLog, after_values, review_dict, state_from_values,
@@ -196,28 +195,14 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> _Transaction:
         """One atomic write, holding the write lock from its first statement (BEGIN IMMEDIATE), so
         what it reads cannot change under it before it writes (two windows on one database).
 
         Any exception (a lock, I/O, KeyboardInterrupt, StaleState) rolls everything back: nothing
         is half-written. sqlite3 errors become a StoreError.
         """
-        conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise _translate_error(self.path, exc) from None
-        try:
-            yield conn
-            conn.commit()
-        except sqlite3.Error as exc:
-            _rollback(conn)
-            raise _translate_error(self.path, exc) from None
-        except BaseException:
-            _rollback(conn)
-            raise
+        return _Transaction(self)
 
     def data_version(self) -> int:
         """Changes whenever another connection commits to the file (SQLite's PRAGMA data_version):
@@ -635,6 +620,38 @@ MOVE_STATE = (f"UPDATE schedule SET {', '.join(f'{k} = ?' for k in STATE_COLUMNS
 CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
                 "source", "position", "content_hash", "retired", "added_at", "updated_at", "synonyms")
 _ID, _TOPIC, _POSITION = (CARD_COLUMNS.index(c) for c in ("id", "topic", "position"))
+
+
+class _Transaction:
+    """`Store._transaction` (a class, not @contextmanager: every rating opens one, and a generator costs
+    twice as much)."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        conn = self.store.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _translate_error(self.store.path, exc) from None
+        return conn
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, trace: Any) -> bool:
+        conn = self.store.conn
+        if kind is None:
+            try:
+                conn.commit()
+                return False
+            except sqlite3.Error as error:
+                _rollback(conn)
+                raise _translate_error(self.store.path, error) from None
+        _rollback(conn)
+        if isinstance(exc, sqlite3.Error):
+            raise _translate_error(self.store.path, exc) from None
+        return False
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
