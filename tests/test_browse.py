@@ -250,18 +250,61 @@ def _index_rows(store: Store) -> tuple[list, list]:
     return held, expected
 
 
-def test_a_sync_indexes_its_new_cards_in_bulk_and_leaves_the_trigger_on_for_every_other_insert(store, deck_dir, clock):
+def pending(store: Store) -> set[str]:
+    return {row[0] for row in store.conn.execute("SELECT card_id FROM fts_pending")}
+
+
+def test_a_sync_leaves_its_new_cards_index_rows_to_the_first_text_search(store, deck_dir, clock):
     sync_path(store, deck_dir)
+    assert _index_rows(store) == ([], []) and pending(store) == {"tensor", "mean", "relu"}
+    assert ids(store, clock) == ["tensor", "mean", "relu"]  # no words: the index is not needed, nor written
+    assert pending(store) == {"tensor", "mean", "relu"}
+    assert ids(store, clock, "saturate") == ["relu"]  # words: every pending card is indexed first
     held, expected = _index_rows(store)
-    assert len(held) == store.card_count() == 3 and held == expected
-    store.conn.execute("INSERT INTO cards (id, topic, question, answer, tags, content_hash, added_at, updated_at) "
-                       "VALUES ('direct', 'T', 'Inserted by hand?', 'Still indexed.', '[\"manual\"]', 'h', 't', 't')")
-    store.conn.commit()
-    held, expected = _index_rows(store)
-    assert len(held) == 4 and held == expected
+    assert len(held) == store.card_count() == 3 and held == expected and pending(store) == set()
+    assert store.index_pending() == 0 and not store.index_is_pending()
 
 
-def test_an_interrupted_sync_leaves_no_card_and_the_index_trigger_on(store, deck_dir, clock):
+def test_the_count_of_a_cut_listing_writes_the_pending_index_rows_too(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    assert Browse(store).count(CardFilter(text="n dimensional"), to_iso(clock()), to_iso(clock())) == 1
+    assert pending(store) == set() and len(_index_rows(store)[0]) == 3
+
+
+def test_cards_edited_or_retired_while_their_index_rows_are_pending_are_found_by_their_text_now(
+        store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    path = deck_dir / "sample.md"
+    edited = SMALL_DECK.replace("does not saturate", "keeps gradients alive")
+    mean = slice(edited.index("## What does"), edited.index("## Why use ReLU?"))
+    path.write_text(edited[:mean.start] + edited[mean.stop:], encoding="utf-8")
+    summary = sync_path(store, deck_dir).summary
+    assert (summary.updated, summary.retired) == (1, 1)  # relu edited, mean retired, both still pending
+    assert pending(store) == {"tensor", "mean", "relu"}
+    assert ids(store, clock, "saturate") == []  # the old text is in no index row
+    assert ids(store, clock, "alive") == ["relu"]
+    assert ids(store, clock, "mean") == []  # retired: not listed
+    held, expected = _index_rows(store)
+    assert held == expected and len(held) == 3  # one row per card: the edit's row was rewritten, not doubled
+    path.write_text(SMALL_DECK, encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "mean") == ["mean"] and ids(store, clock, "saturate") == ["relu"]
+
+
+def test_a_second_sync_adds_pending_cards_beside_indexed_ones(store, deck_dir, clock):
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "tensor") == ["tensor"]
+    (deck_dir / "more.md").write_text(
+        "---\ntopic: More\n---\n\n## What is a matrix?\n\n```meta\nid: matrix\n```\n\n### Answer\n\n"
+        "A tensor of rank two.\n", encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert pending(store) == {"matrix"}
+    assert set(ids(store, clock, "tensor")) == {"tensor", "matrix"}
+    held, expected = _index_rows(store)
+    assert held == expected and len(held) == 4
+
+
+def test_an_interrupted_sync_leaves_no_card_and_no_pending_index_row(store, deck_dir, clock):
     from quizapp.content import load_deck
 
     def stop(what, done, total):
@@ -270,7 +313,7 @@ def test_an_interrupted_sync_leaves_no_card_and_the_index_trigger_on(store, deck
     cards = load_deck([deck_dir]).cards
     with pytest.raises(KeyboardInterrupt):
         store.sync(cards, "deck", "2026-03-02T12:00:00.000Z", progress=stop)
-    assert store.card_count() == 0 and _index_rows(store) == ([], [])
-    assert store.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    assert store.card_count() == 0 and _index_rows(store) == ([], []) and pending(store) == set()
+    assert store.conn.execute("SELECT count(*) FROM counts_deferred").fetchone()[0] == 0
     sync_path(store, deck_dir)
     assert ids(store, clock, "saturate") == ["relu"]

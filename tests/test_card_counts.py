@@ -215,7 +215,7 @@ def test_a_first_import_counts_every_new_card_once(tmp_path: Path, clock, small_
     store.sync(deck(60), "d", to_iso(clock.now))
     check(store)
     assert store._value("SELECT sum(cards) FROM card_counts") == store._value("SELECT sum(new_cards) FROM card_counts") == 60
-    assert store._value("SELECT count(*) FROM fts_deferred") == 0
+    assert store._value("SELECT count(*) FROM counts_deferred") == 0  # the trigger is on again
     store.close()
 
 
@@ -237,6 +237,23 @@ def test_a_resync_that_adds_cards_counts_them_beside_the_studied_ones(tmp_path: 
     store.close()
 
 
+def test_a_sync_counts_its_new_cards_itself_and_any_other_schedule_insert_is_counted_by_the_trigger(
+        tmp_path: Path, clock, small_chunks):
+    store = Store(tmp_path / "h.db")
+    store.sync(deck(30), "d", to_iso(clock.now))
+    groups = kept_groups(store)
+    assert len(groups) > 7 and all(g["cards"] == g["new_cards"] for g in groups.values())  # several per chunk
+    check(store)
+    # a schedule row written outside Store.sync (no bulk count): the insert trigger still counts it
+    store.conn.execute("INSERT INTO cards (id, topic, question, answer, tags, content_hash, added_at, updated_at) "
+                       "VALUES ('hand', 'T1', 'Q?', 'A.', '[\"t1\"]', 'h', 't', 't')")
+    store.conn.execute("INSERT INTO schedule (card_id, due, deck_topic) VALUES ('hand', 't', 'T1')")
+    store.conn.commit()
+    check(store)
+    assert store._value("SELECT sum(cards) FROM card_counts") == 31
+    store.close()
+
+
 def test_an_interrupted_sync_leaves_the_counts_as_they_were(tmp_path: Path, clock, small_chunks):
     store = Store(tmp_path / "i.db")
     store.sync(deck(20), "d", to_iso(clock.now))
@@ -251,7 +268,7 @@ def test_an_interrupted_sync_leaves_the_counts_as_they_were(tmp_path: Path, cloc
         store.sync(deck(50, 2), "d", to_iso(clock.now), progress=stop)
     assert (kept_groups(store), kept_due(store)) == before
     check(store)
-    assert store._value("SELECT count(*) FROM fts_deferred") == 0  # the search index's flag went with it
+    assert store._value("SELECT count(*) FROM counts_deferred") == 0  # the sync's flag went with it
     store.sync(deck(50, 2), "d", to_iso(clock.now))
     check(store)
     assert store._value("SELECT sum(cards) FROM card_counts") == 50

@@ -3,6 +3,7 @@ and refuses bad files without touching them."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -157,3 +158,54 @@ def test_sync_of_bundled_deck_is_stable(store: Store):
     result = sync_path(store, bundled_content_dir())
     assert result.origin == "bundled"
     assert result.summary.added == len(load_deck([bundled_content_dir()]).cards)
+
+
+# A sync writes the list fields and content hashes of all its cards as JSON in one encoder call
+# (store/card_rows.py): the texts must be exactly what one json.dumps a value writes (older rows hold
+# them, the card counts group by them) and the hashes exactly Card.content_hash's (or every card of
+# an existing database would look edited), whatever the strings hold.
+TRICKY_LISTS = [(), ("a", "b"), ("",), ('say "hi", then', "x\x00y", '{"0"\x00[', "ünïcode", "😀", "]}", "\\", "\n"),
+                (1, 2, 30), ("a, b", ', "7"'), (), ("last",)]
+
+
+def test_list_fields_are_stored_as_the_text_json_dumps_writes():
+    from quizapp.store.card_rows import json_lists
+
+    assert json_lists(TRICKY_LISTS) == [json.dumps(list(items)) for items in TRICKY_LISTS]
+    assert json_lists([(), ()]) == ["[]", "[]"] and json_lists([]) == []
+    odd = [({"key": "an object, not a card field"},), ("a",)]  # its key separator: still the same text
+    assert json_lists(odd) == [json.dumps(list(items)) for items in odd]
+
+
+def tricky_cards(n: int) -> list:
+    from quizapp.content import Card
+
+    texts = ["Q?", 'A "quoted", [bracketed] answer\x00 with ünïcode 😀\n\tand a tab', "}", "", "\\"]
+    return [Card(id=f"c{i}", question=texts[i % 5], answer=texts[(i + 1) % 5] * (i % 3), topic=texts[(i + 2) % 5],
+                 tags=TRICKY_LISTS[i % len(TRICKY_LISTS)], key_points=TRICKY_LISTS[(i + 3) % len(TRICKY_LISTS)],
+                 follow_ups=TRICKY_LISTS[(i + 5) % len(TRICKY_LISTS)][:1], seeds=(i, i + 1) if i % 2 else (),
+                 demo="xor" if i % 4 == 0 else None,
+                 synonyms=((texts[i % 5], ("other", texts[(i + 1) % 5])),) if i % 3 == 0 else (),
+                 path="d.md", line=i) for i in range(n)]
+
+
+def test_content_hashes_are_card_content_hash_for_every_kind_of_card():
+    from quizapp.store.card_rows import content_hashes
+
+    cards = tricky_cards(40)
+    assert content_hashes(cards) == [card.content_hash() for card in cards]
+    assert len(set(content_hashes(cards))) > 20 and content_hashes([]) == []
+
+
+def test_a_sync_stores_each_cards_lists_and_hash_as_one_call_each_would(store: Store):
+    from quizapp.content import Card
+
+    cards = tricky_cards(30)
+    store.sync(cards, "d", "2026-03-02T12:00:00.000Z")
+    edited = [Card(**{**card.__dict__, "answer": "B."}) if i % 3 == 0 else card for i, card in enumerate(cards)]
+    store.sync(edited, "d", "2026-03-02T12:00:00.000Z")  # the changed cards' rows are written the same way
+    stored = {row[0]: row[1:] for row in store.conn.execute(
+        "SELECT id, tags, seeds, key_points, follow_ups, content_hash FROM cards")}
+    assert stored == {c.id: tuple(json.dumps(list(items)) for items in (c.tags, c.seeds, c.key_points, c.follow_ups))
+                      + (c.content_hash(),) for c in edited}
+    assert store.card("c4")["tags"] == list(TRICKY_LISTS[4])

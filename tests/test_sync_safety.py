@@ -19,6 +19,7 @@ from pathlib import Path
 
 from quizapp.content import load_deck
 from quizapp.store import Store
+from quizapp.store.browse import Browse, CardFilter
 from quizapp.sync import sync_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +55,20 @@ CHILD = textwrap.dedent("""
 """)
 
 
+# The search index rows a sync leaves pending, written a few chunks at a time (as the app's worker
+# and the browser's first search write them), announced the same way.
+INDEX_CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from quizapp.store import Store
+    store = Store(Path(sys.argv[1]))
+    print("writing", flush=True)
+    start = time.perf_counter()
+    written = store.index_pending(chunk=250)
+    print("done", time.perf_counter() - start, written, flush=True)
+""")
+
+
 def write_deck(folder: Path, cards: int, answer: str) -> Path:
     folder.mkdir(exist_ok=True)
     for start in range(0, cards, 250):
@@ -62,10 +77,11 @@ def write_deck(folder: Path, cards: int, answer: str) -> Path:
     return folder
 
 
-def run_child(db: Path, deck: Path, kill_after: float | None, sig: int = signal.SIGKILL) -> float | None:
+def run_child(db: Path, deck: Path | None, kill_after: float | None, sig: int = signal.SIGKILL,
+              script: str = CHILD) -> float | None:
     """Sync in a child process; kill it `kill_after` seconds after the store starts writing.
     Returns how long the writing took when not killed."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(deck)], cwd=REPO,
+    child = subprocess.Popen([sys.executable, "-c", script, str(db), *([str(deck)] if deck else [])], cwd=REPO,
                              stdout=subprocess.PIPE, text=True)
     try:
         if kill_after is None:
@@ -108,6 +124,21 @@ def assert_exactly(db: Path, deck: Path) -> None:
         store.close()
     assert {r["id"]: (r["question"], r["answer"]) for r in rows} == expected
     assert all(r["sched"] is not None and r["retired"] == 0 for r in rows)
+    assert_searchable(db, len(expected))
+
+
+def assert_searchable(db: Path, cards: int) -> None:
+    """A text search finds every card (writing any pending index rows first), each indexed once."""
+    store = Store(db)
+    try:
+        assert Browse(store).count(CardFilter(text="compute"), "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z") == cards
+        assert not store.index_is_pending()
+        held = store.conn.execute("SELECT rowid, question, answer FROM cards_fts ORDER BY rowid").fetchall()
+        assert held == store.conn.execute("SELECT k.rowid, c.question, c.answer FROM cards c JOIN card_keys k "
+                                          "ON k.card_id = c.id ORDER BY k.rowid").fetchall()
+        assert len(held) == cards
+    finally:
+        store.close()
 
 
 def restart_from(db: Path, start: bytes | None) -> None:
@@ -160,6 +191,28 @@ def test_an_interrupted_resync_of_an_edited_deck_keeps_no_old_text(tmp_path: Pat
         assert_exactly(db, deck)
     run_child(db, deck, None)
     assert_exactly(db, deck)
+
+
+def test_writing_pending_index_rows_killed_anywhere_loses_none(tmp_path: Path):
+    deck = write_deck(tmp_path / "deck", 3000, "Answer")
+    db, probe = tmp_path / "k.db", tmp_path / "probe.db"
+    run_child(db, deck, None)  # the sync leaves every card's index rows pending
+    Store(db).close()  # checkpoint: the whole state is in the main file
+    start = db.read_bytes()
+    restart_from(probe, start)
+    duration = run_child(probe, None, None, script=INDEX_CHILD)  # how long writing them takes here
+    for delay in kill_points(duration, 6, seed=3):
+        restart_from(db, start)
+        run_child(db, None, delay, script=INDEX_CHILD)
+        assert_consistent(db)
+        store = Store(db)
+        try:  # the chunks written before the kill are kept, the rest still pending
+            written = store._value("SELECT count(*) FROM cards_fts")
+            assert written + store._value("SELECT count(*) FROM fts_pending") == 3000
+            assert written % 250 == 0
+        finally:
+            store.close()
+        assert_searchable(db, 3000)
 
 
 def test_an_id_owned_by_another_deck_is_an_error_naming_both_places(store: Store, deck_dir: Path,

@@ -367,3 +367,23 @@ async def test_b_works_from_the_review_screen_and_escape_comes_back_to_the_card(
         await pilot.pause()
         assert review.card["id"] == "mean"  # ...and the suspended one does not come back
         assert "2 left" in str(review.query_one("#progress-text", Static).render())
+
+
+async def test_the_app_writes_new_cards_search_index_rows_in_the_background(db_path, deck_dir):
+    app = make_app(db_path, deck_dir)
+    assert app.store.index_is_pending()  # the sync left them (see quizapp/store/search_index.py)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not app.store.index_is_pending()
+        assert app.store.conn.execute("SELECT count(*) FROM cards_fts").fetchone()[0] == 3
+        # a card added by an edit of the deck while the app runs: indexed in the background too
+        (deck_dir / "more.md").write_text("## What is a matrix?\n\n```meta\nid: matrix\n```\n\n### Answer\n\n"
+                                          "A tensor of rank two.\n", encoding="utf-8")
+        assert app._resync(deck_dir, [deck_dir / "more.md"]).summary.added == 1
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not app.store.index_is_pending()
+        assert app.store.conn.execute("SELECT count(*) FROM cards_fts").fetchone()[0] == 4
+        screen = await open_browser(pilot, "rank")
+        assert listed(screen) == ["matrix"]

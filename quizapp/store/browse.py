@@ -1,7 +1,8 @@
 """The card browser's queries: ranked full-text search with filters, and the card actions.
 
-Search runs on the FTS5 index of migration 6 (bm25, question weighted above tags above
-answer), joined to the schedule so every filter and sort is one SQL statement. The
+Search runs on the FTS5 index of migration 7 (bm25, question weighted above tags above
+answer; the rows of cards a sync added are written by the first search that needs them, see
+search_index.py), joined to the schedule so every filter and sort is one SQL statement. The
 actions (suspend, bury, flag, forget) only touch `schedule`: a card's review history is
 never changed by them.
 """
@@ -79,6 +80,7 @@ class Browse:
         interval_days, stability, difficulty, last_review, reps, lapses, flag, score (bm25,
         lower is better; None without text).
         """
+        self._index_pending(query)
         body, params, match = self._body(query, now, day_end)
         sort = query.sort if query.sort in SORTS else "rank"
         if sort == "rank" and match is None:
@@ -96,8 +98,15 @@ class Browse:
 
     def count(self, query: CardFilter, now: str, day_end: str) -> int:
         """How many cards pass the filter (when `search` was cut off by its limit)."""
+        self._index_pending(query)
         body, params, _ = self._body(query, now, day_end)
         return int(self.store._value(f"SELECT count(*) {body}", params))
+
+    def _index_pending(self, query: CardFilter) -> None:
+        """A text search first writes the index rows of cards a sync added without them (in their own
+        transactions), so it finds every card; one cheap read when there are none."""
+        if match_expression(query.text) is not None:
+            self.store.index_pending()
 
     @staticmethod
     def _body(query: CardFilter, now: str, day_end: str) -> tuple[str, dict[str, Any], str | None]:

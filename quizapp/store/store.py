@@ -10,14 +10,20 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
 
 from quizapp.content.model import Card, Problem
+from quizapp.store.card_counts import COUNT_NEW
+from quizapp.store.card_rows import CARD_COLUMNS, card_rows, content_hashes, source
 from quizapp.store.review_log import (ALL_KINDS, BUCKET_MS, Progress, ReviewLog, after_values, review_dict, state_from_values,
                                       state_values, to_ms)
 from quizapp.store.schema import CONVERTS_DATA, LATEST, MIGRATIONS
+from quizapp.store.search_index import MARK_PENDING, PENDING_CHUNK, has_pending, index_some
 
 
 class StoreError(Exception):
@@ -240,7 +246,7 @@ class Store:
         it was, and the next sync does all of it.
         """
         summary = SyncSummary()
-        hashes = [card.content_hash() for card in cards]  # once each: the fingerprint and the rows share them
+        hashes = content_hashes(cards)  # once each: the fingerprint and the rows share them
         fingerprint = _fingerprint(cards, hashes, retire)
         key = f"synced:{origin}"
         if self.setting(key) == fingerprint:
@@ -250,14 +256,14 @@ class Store:
         with self._transaction() as conn:
             existing = {row[0]: row for row in conn.execute(
                 "SELECT id, content_hash, retired, origin, position, source FROM cards")}
-            inserts: list[tuple] = []  # rows in CARD_COLUMNS order: bound by position, not by name
-            updates: list[tuple] = []
+            inserts: list[int] = []  # positions in `cards` of the cards to add, then to update
+            updates: list[int] = []
             seen: set[str] = set()
             for position, (card, content_hash) in enumerate(zip(cards, hashes)):
                 seen.add(card.id)
                 old = existing.get(card.id)
                 if old is None:
-                    inserts.append(_card_row(card, origin, position, now, content_hash))
+                    inserts.append(position)
                     summary.added += 1
                     continue
                 old_hash, old_retired, old_origin, old_position, old_source = old[1:]
@@ -268,32 +274,32 @@ class Store:
                         f"{old_origin}); this card was not imported. Give it another id."))
                     continue
                 same = old_hash == content_hash and not old_retired
-                if same and old_position == position and old_source == _source(card):
+                if same and old_position == position and old_source == source(card):
                     continue
-                updates.append(_card_row(card, origin, position, now, content_hash))
+                updates.append(position)
                 if old_retired:
                     summary.restored += 1
                 elif not same:
                     summary.updated += 1
+            rows = card_rows(cards, inserts + updates, origin, now, hashes)
+            inserts, updates = rows[:len(inserts)], rows[len(inserts):]  # rows in CARD_COLUMNS order
             retire = retire and not summary.conflicts
             to_retire = [(now, cid) for cid, old in existing.items()
                          if retire and old[3] == origin and not old[2] and cid not in seen]
             summary.retired = len(to_retire)
             if inserts:
-                conn.execute("INSERT INTO fts_deferred (one) VALUES (1)")  # see migration: indexed below
+                conn.execute("INSERT INTO counts_deferred (one) VALUES (1)")  # see card_counts.py: counted below
             for start in range(0, len(inserts), SYNC_CHUNK):  # in chunks, to show progress on a big deck
                 chunk = inserts[start:start + SYNC_CHUNK]
-                conn.executemany(
-                    f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES ({', '.join('?' * len(CARD_COLUMNS))})",
-                    chunk)
+                _insert_cards(conn, chunk)
                 ids = json.dumps([row[_ID] for row in chunk])
-                for statement in INDEX_NEW_CARDS:
-                    conn.execute(statement, (ids,))
+                conn.execute(MARK_PENDING, (ids,))  # their search index rows: see search_index.py
                 conn.execute(SCHEDULE_NEW_CARDS, (now, ids))
+                conn.executemany(COUNT_NEW, _new_card_groups(chunk))
                 if progress is not None:
                     progress("adding cards", start + len(chunk), len(inserts))
             if inserts:
-                conn.execute("DELETE FROM fts_deferred")
+                conn.execute("DELETE FROM counts_deferred")
             if updates:
                 kept = [i for i, c in enumerate(CARD_COLUMNS) if c not in ("id", "added_at")]
                 conn.executemany(
@@ -311,6 +317,25 @@ class Store:
                 conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?) "
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", settings)
         return summary
+
+    # -- the search index of new cards ------------------------------------------------
+
+    def index_is_pending(self) -> bool:
+        """Whether some cards' search index rows are still to be written (see search_index.py)."""
+        try:
+            return has_pending(self.conn)
+        except sqlite3.Error as exc:
+            raise _translate_error(self.path, exc) from None
+
+    def index_pending(self, chunk: int = PENDING_CHUNK) -> int:
+        """Write the search index rows of every card a sync added without them, `chunk` cards per
+        transaction (a rating in another window waits for one chunk at most); how many. Cheap when
+        there are none: one read, no write lock."""
+        done = 0
+        while self.index_is_pending():
+            with self._transaction() as conn:
+                done += index_some(conn, chunk)
+        return done
 
     # -- cards and counts ------------------------------------------------------------
 
@@ -595,31 +620,37 @@ SYNC_CHUNK = 2000
 # New cards' schedule rows (ids as a JSON list) in one statement per chunk, copied from their `cards`
 # rows. executemany runs the statement once per row, and each run sets up every insert trigger's
 # program afresh (SQLite allocates a trigger's frame once per statement run, sized by its whole
-# body): the card count triggers cost ~15% of a 10,000-card import that way, about a third as
-# much once per chunk, less than counting the new cards afterwards in one grouped statement.
+# body). The count trigger stands aside even so (its program run per row was a third of this
+# statement): the sync counts the chunk itself, one upsert per topic and tag list (COUNT_NEW).
 SCHEDULE_NEW_CARDS = ("INSERT INTO schedule (card_id, state, step, due, reps, lapses, deck_origin, deck_position, "
                       "deck_topic) SELECT c.id, 1, 0, ?, 0, 0, c.origin, c.position, c.topic FROM cards c "
                       "WHERE c.id IN (SELECT value FROM json_each(?))")
-# The search index for new cards (ids as a JSON list), in one statement each rather than the insert
-# trigger's three per card; the same rows the trigger would write. Index rows of keys these ids
-# already had are removed first, before the new keys exist: asking FTS5 to delete the fresh keys'
-# (absent) rows would flush its pending inserts chunk after chunk, a third of a 10,000-card import.
-_NEW_IDS = "SELECT value FROM json_each(?)"
-INDEX_NEW_CARDS = (
-    f"DELETE FROM cards_fts WHERE rowid IN (SELECT rowid FROM card_keys WHERE card_id IN ({_NEW_IDS}))",
-    f"INSERT OR IGNORE INTO card_keys (card_id) {_NEW_IDS}",
-    "INSERT INTO cards_fts (rowid, question, answer, tags) "
-    "SELECT k.rowid, c.question, c.answer, (SELECT group_concat(value, ' ') FROM json_each(c.tags)) "
-    f"FROM cards c JOIN card_keys k ON k.card_id = c.id WHERE c.id IN ({_NEW_IDS})",
-)
 STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 # a card's schedule moved from one state to another only if it is still exactly the first (bound by
 # position: the new state's columns, the card id, then the expected state's columns)
 MOVE_STATE = (f"UPDATE schedule SET {', '.join(f'{k} = ?' for k in STATE_COLUMNS)} "
               f"WHERE card_id = ? AND {' AND '.join(f'{k} IS ?' for k in STATE_COLUMNS)}")
-CARD_COLUMNS = ("id", "topic", "question", "answer", "tags", "seeds", "demo", "key_points", "follow_ups", "origin",
-                "source", "position", "content_hash", "retired", "added_at", "updated_at", "synonyms")
-_ID, _TOPIC, _POSITION = (CARD_COLUMNS.index(c) for c in ("id", "topic", "position"))
+_ID, _TOPIC, _TAGS, _POSITION = (CARD_COLUMNS.index(c) for c in ("id", "topic", "tags", "position"))
+# New cards' rows are bound many to a statement (INSERT ... VALUES (...), (...), ...): executemany's
+# statement run per row cost ~25% more. At most 999 values a statement, SQLite's oldest limit.
+CARDS_PER_INSERT = 999 // len(CARD_COLUMNS)
+
+
+@lru_cache(maxsize=4)
+def _insert_cards_sql(rows: int) -> str:
+    values = f"({', '.join('?' * len(CARD_COLUMNS))})"
+    return f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}) VALUES {', '.join([values] * rows)}"
+
+
+def _insert_cards(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
+    for start in range(0, len(rows), CARDS_PER_INSERT):
+        block = rows[start:start + CARDS_PER_INSERT]
+        conn.execute(_insert_cards_sql(len(block)), list(chain.from_iterable(block)))
+
+
+def _new_card_groups(rows: Sequence[tuple]) -> list[tuple[str, str, int]]:
+    """New cards' rows counted per (topic, tag list as stored): COUNT_NEW's parameters."""
+    return [(topic, tags, n) for (topic, tags), n in Counter((row[_TOPIC], row[_TAGS]) for row in rows).items()]
 
 
 class _Transaction:
@@ -659,25 +690,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.rollback()
     except sqlite3.Error:
         pass  # the connection is gone; SQLite rolls the journal back when the file is next opened
-
-
-def _card_row(card: Card, origin: str, position: int, now: str, content_hash: str) -> tuple:
-    """A card as a `cards` row, in CARD_COLUMNS order."""
-    return (card.id, card.topic, card.question, card.answer, _json_list(card.tags), _json_list(card.seeds), card.demo,
-            _json_list(card.key_points), _json_list(card.follow_ups), origin, _source(card), position, content_hash,
-            0, now, now, _SYNONYMS_JSON(card.synonym_map) if card.synonyms else "{}")
-
-
-def _source(card: Card) -> str:
-    return f"{card.path}:{card.line}"
-
-
-_SYNONYMS_JSON = json.JSONEncoder(ensure_ascii=False).encode  # made once (json.dumps with options is not)
-
-
-def _json_list(items: Sequence[Any]) -> str:
-    """A tuple as the JSON list json.dumps(list(items)) writes (empty ones are most of them: no encoder call)."""
-    return json.dumps(items) if items else "[]"
 
 
 def _decode_card(row: dict[str, Any]) -> dict[str, Any]:

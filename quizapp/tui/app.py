@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -36,6 +37,15 @@ class CardShown(Message):
     def __init__(self, card_id: str) -> None:
         super().__init__()
         self.card_id = card_id
+
+
+def _write_pending_index(path: Path) -> int:
+    """In a worker thread: its own connection (a sqlite3 connection stays in the thread that made it)."""
+    store = Store(path)
+    try:
+        return store.index_pending()
+    finally:
+        store.close()
 
 
 def _freeze_start_up_objects() -> None:
@@ -81,6 +91,7 @@ class QuizApp(App[int]):
             self._report_sync(self.sync_result)
             if self.sync_result.root is not None:
                 self.call_after_refresh(self._start_watching, self.sync_result.root)
+        self.call_after_refresh(self.index_in_background)
         start_now, topic = self._start
         if self.start_interview is not None:
             self.action_home()
@@ -136,7 +147,20 @@ class QuizApp(App[int]):
             else:
                 self.notify(change.note(), title="Deck", timeout=4, markup=False)
         self.screen.post_message(DeckChanged(result))
+        if result.summary.added:
+            self.index_in_background()
         return result
+
+    def index_in_background(self) -> None:
+        """The search index rows of cards a sync added (see quizapp/store/search_index.py), written by a
+        worker thread over its own connection; a text search before it is done writes them itself."""
+        try:
+            pending = self.store.index_is_pending()
+        except StoreError:
+            return  # the next text search tries again and says what is wrong
+        if pending:
+            self.run_worker(partial(_write_pending_index, self.store.path), name="search index",
+                            group="search index", thread=True, exclusive=True, exit_on_error=False)
 
     def edit_card(self, card: dict) -> Resync | None:
         """`e`: the card's file in $VISUAL/$EDITOR at its line; re-synced when the editor exits."""
