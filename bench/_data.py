@@ -50,6 +50,7 @@ def fill_database(path: Path, cards: int, reviews: int, seed: int = 0) -> None:
     deck = [Card(id=f"bench-{i}", question=f"Question {i}?", answer=f"Answer {i}.", topic=f"Topic {i % 20}",
                  tags=("bench",), path="bench.md", line=i) for i in range(cards)]
     store.sync(deck, "bench", to_iso(now))
+    store.index_pending()  # the search index rows the app writes after start (a used database has them)
     scheduler = Scheduler()
     per_card = max(1, reviews // cards)
     histories = []
@@ -83,6 +84,7 @@ def fill_database_fast(path: Path, cards: int, reviews: int, templates: int = 20
     deck = [Card(id=f"bench-{i}", question=f"Question {i}?", answer=f"Answer {i}.", topic=f"Topic {i % 20}",
                  tags=("bench", f"t{i % 7}"), path="bench.md", line=i) for i in range(cards)]
     store.sync(deck, "bench", to_iso(now))
+    store.index_pending()  # the search index rows the app writes after start (a used database has them)
     scheduler = Scheduler()
     per_card = max(1, reviews // cards)
     histories = []
