@@ -243,7 +243,8 @@ class Store:
         places) and, like a parse error, stops retiring. The deck's fingerprint (and
         `stamp`, a setting (key, value) the caller wants saved with it) is written last,
         inside the same transaction: a sync killed at any point leaves the database as
-        it was, and the next sync does all of it.
+        it was, and the next sync does all of it. New cards' search index rows are left
+        pending, written by `index_pending` (see search_index.py).
         """
         summary = SyncSummary()
         hashes = content_hashes(cards)  # once each: the fingerprint and the rows share them
