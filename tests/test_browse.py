@@ -317,3 +317,33 @@ def test_an_interrupted_sync_leaves_no_card_and_no_pending_index_row(store, deck
     assert store.conn.execute("SELECT count(*) FROM counts_deferred").fetchone()[0] == 0
     sync_path(store, deck_dir)
     assert ids(store, clock, "saturate") == ["relu"]
+
+
+def test_a_database_from_before_pending_index_rows_keeps_its_index_and_counts(db_path, deck_dir, clock, monkeypatch):
+    import quizapp.store.store as store_module
+    from quizapp.store.card_counts import BULK_MIGRATION
+    from quizapp.store.search_index import MIGRATION
+
+    before = MIGRATIONS.index(MIGRATION + BULK_MIGRATION)  # the schema version just before it
+    monkeypatch.setattr(store_module, "LATEST", before)
+    old = Store(db_path)
+    assert old.schema_version == before
+    old.conn.execute("INSERT INTO cards (id, topic, question, answer, tags, content_hash, added_at, updated_at) "
+                     "VALUES ('old', 'Old', 'An old question?', 'Indexed on insert.', '[\"legacy\"]', 'h', 't', 't')")
+    old.conn.execute("INSERT INTO schedule (card_id, due, deck_topic) VALUES ('old', '2026-01-01T00:00:00.000Z', 'Old')")
+    old.conn.commit()  # the insert triggers of that schema indexed and counted it
+    old.close()
+    monkeypatch.undo()
+    store = Store(db_path)
+    try:
+        assert store.schema_version == len(MIGRATIONS) and not store.index_is_pending()
+        assert ids(store, clock, "legacy") == ["old"]
+        sync_path(store, deck_dir)
+        assert store.index_is_pending()
+        assert set(ids(store, clock, "question")) == {"old"} and ids(store, clock, "saturate") == ["relu"]
+        held, expected = _index_rows(store)
+        assert held == expected and len(held) == 4
+        counts = store.conn.execute("SELECT topic, sum(cards), sum(new_cards) FROM card_counts GROUP BY topic").fetchall()
+        assert sorted(counts) == [("Old", 1, 1), ("Sample", 3, 3)]
+    finally:
+        store.close()
