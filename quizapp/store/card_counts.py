@@ -139,6 +139,6 @@ BEGIN {_count_card('new', '')}; END;
 
 # new cards (not retired, never studied) under one topic and tag list: (topic, tags, how many)
 COUNT_NEW = (f"INSERT INTO card_counts (topic, tags, {', '.join(_GROUP_COLUMNS)}) "
-             f"VALUES (?1, ?2, ?3, ?3, {', '.join('0' * (len(_GROUP_COLUMNS) - 2))}) "
+             f"VALUES (?1, ?2, ?3, ?3, {', '.join(['0'] * (len(_GROUP_COLUMNS) - 2))}) "
              "ON CONFLICT (topic, tags) DO UPDATE SET cards = cards + excluded.cards, "
              "new_cards = new_cards + excluded.new_cards")
