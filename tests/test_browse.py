@@ -265,6 +265,27 @@ def test_a_sync_leaves_its_new_cards_index_rows_to_the_first_text_search(store, 
     assert store.index_pending() == 0 and not store.index_is_pending()
 
 
+def test_a_read_only_database_with_pending_index_rows_still_finds_every_card(store, deck_dir, clock):
+    """The rows cannot be written there: the search reads the pending cards' text itself (after the
+    indexed matches), and writes nothing."""
+    sync_path(store, deck_dir)
+    assert ids(store, clock, "tensor") == ["tensor"]  # indexes all three
+    (deck_dir / "more.md").write_text(
+        "---\ntopic: More\n---\n\n## What is a matrix?\n\n```meta\nid: matrix\n```\n\n### Answer\n\n"
+        "A tensor of rank two.\n", encoding="utf-8")
+    sync_path(store, deck_dir)
+    assert pending(store) == {"matrix"}
+    store.conn.execute("PRAGMA query_only = ON")  # as a read-only file or folder refuses every write
+    try:
+        assert ids(store, clock, "tensor") == ["tensor", "matrix"]
+        assert ids(store, clock, "RANK two") == ["matrix"] and ids(store, clock, "rank three") == []
+        assert Browse(store).count(CardFilter(text="tensor"), to_iso(clock()), to_iso(clock())) == 2
+        assert pending(store) == {"matrix"}
+    finally:
+        store.conn.execute("PRAGMA query_only = OFF")
+    assert ids(store, clock, "tensor") == ["tensor", "matrix"] and pending(store) == set()
+
+
 def test_the_count_of_a_cut_listing_writes_the_pending_index_rows_too(store, deck_dir, clock):
     sync_path(store, deck_dir)
     assert Browse(store).count(CardFilter(text="n dimensional"), to_iso(clock()), to_iso(clock())) == 1

@@ -55,12 +55,15 @@ class Card:
         """Changes exactly when what the store keeps about the card changes."""
         import hashlib  # here, not at the top: ~20 ms of start-up when the deck is unchanged
 
+        return hashlib.sha256(_HASH_JSON(self.hashed_fields()).encode("utf-8")).hexdigest()[:16]
+
+    def hashed_fields(self) -> list:
+        """What `content_hash` covers, as the JSON list it hashes (the store encodes a whole deck's at once)."""
         fields = [self.question, self.answer, self.topic, self.tags, self.seeds, self.demo, self.key_points,
                   self.follow_ups]
         if self.synonyms:  # appended only when present: cards without synonyms keep the hash they had
             fields.append(self.synonyms)
-        payload = _HASH_JSON(fields)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        return fields
 
 
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one, made once, writes the same text

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from quizapp.store.store import NEW_STATE, Store, reviewed_due
+from quizapp.store.store import NEW_STATE, DatabaseReadOnly, Store, reviewed_due
 
 STATUSES = ("new", "learning", "review", "relearning", "suspended", "buried")
 
@@ -80,8 +80,8 @@ class Browse:
         interval_days, stability, difficulty, last_review, reps, lapses, flag, score (bm25,
         lower is better; None without text).
         """
-        self._index_pending(query)
-        body, params, match = self._body(query, now, day_end)
+        indexed = self._index_pending(query)
+        body, params, match = self._body(query, now, day_end, indexed)
         sort = query.sort if query.sort in SORTS else "rank"
         if sort == "rank" and match is None:
             sort = "deck"
@@ -98,26 +98,43 @@ class Browse:
 
     def count(self, query: CardFilter, now: str, day_end: str) -> int:
         """How many cards pass the filter (when `search` was cut off by its limit)."""
-        self._index_pending(query)
-        body, params, _ = self._body(query, now, day_end)
+        indexed = self._index_pending(query)
+        body, params, _ = self._body(query, now, day_end, indexed)
         return int(self.store._value(f"SELECT count(*) {body}", params))
 
-    def _index_pending(self, query: CardFilter) -> None:
+    def _index_pending(self, query: CardFilter) -> bool:
         """A text search first writes the index rows of cards a sync added without them (in their own
-        transactions), so it finds every card; one cheap read when there are none."""
-        if match_expression(query.text) is not None:
+        transactions), so it finds every card; one cheap read when there are none. False when they
+        cannot be written (a read-only database): the search then reads those cards' text itself."""
+        if match_expression(query.text) is None:
+            return True
+        try:
             self.store.index_pending()
+        except DatabaseReadOnly:
+            return False
+        return True
 
     @staticmethod
-    def _body(query: CardFilter, now: str, day_end: str) -> tuple[str, dict[str, Any], str | None]:
-        """FROM ... WHERE ... for a filter, its parameters, and the FTS5 expression (None: no words)."""
+    def _body(query: CardFilter, now: str, day_end: str,
+              indexed: bool = True) -> tuple[str, dict[str, Any], str | None]:
+        """FROM ... WHERE ... for a filter, its parameters, and the FTS5 expression (None: no words).
+        Not `indexed`: cards whose index rows are still pending match when their text holds every word
+        (ranked after the indexed matches)."""
         params: dict[str, Any] = {"now": now, "day_end": day_end}
         match = match_expression(query.text)
         join = ""
         if match is not None:
+            unindexed = ""
+            if not indexed:
+                words = [word.lower() for word in re.findall(r"\w+", query.text)]
+                params.update({f"word{i}": word for i, word in enumerate(words)})
+                text = "lower(p.question || ' ' || p.answer || ' ' || p.tags)"
+                unindexed = ("UNION ALL SELECT p.id, 0.0 FROM fts_pending f JOIN cards p ON p.id = f.card_id "
+                             "WHERE f.card_id NOT IN (SELECT card_id FROM card_keys) AND "
+                             + " AND ".join(f"instr({text}, :word{i})" for i in range(len(words))) + " ")
             join = ("JOIN (SELECT k.card_id AS card_id, bm25(cards_fts, 10.0, 1.0, 5.0) AS score "
                     "FROM cards_fts JOIN card_keys k ON k.rowid = cards_fts.rowid "
-                    "WHERE cards_fts MATCH :match) m ON m.card_id = c.id ")
+                    f"WHERE cards_fts MATCH :match {unindexed}) m ON m.card_id = c.id ")
             params["match"] = match
         where = ["c.retired = 0"]
         if query.topic:
