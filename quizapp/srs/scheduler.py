@@ -186,6 +186,7 @@ class _Card(fsrs.Card):
         return twin
 
 
+_STATES = {state.value: state for state in fsrs.State}
 _RATINGS = {rating.value: rating for rating in fsrs.Rating}  # fsrs.Rating(n) looks it up through the enum machinery
 _KINDS = {1: KIND_LEARNING, 2: KIND_REVIEW, 3: KIND_RELEARNING}
 
@@ -222,7 +223,7 @@ class Scheduler:
     def to_fsrs(state: dict[str, Any]) -> fsrs.Card:
         return _Card(
             card_id=0,
-            state=fsrs.State(state["state"]),
+            state=_STATES[state["state"]],
             step=state["step"],
             stability=state["stability"],
             difficulty=state["difficulty"],
