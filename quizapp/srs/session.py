@@ -14,6 +14,8 @@ filtered deck; its ratings are ordinary reviews.
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -88,10 +90,27 @@ class _StudyDay:
     offset: timedelta | None
     start_iso: str = field(init=False)
     end_iso: str = field(init=False)
+    zone: tuple = field(init=False)  # `_zone()` when worked out
+    uniform: bool = field(init=False)  # the zone keeps `offset` all day (no clock change within it)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_iso", to_iso(self.start))
         object.__setattr__(self, "end_iso", to_iso(self.end))
+        object.__setattr__(self, "zone", _zone())
+        last = self.end - timedelta(microseconds=1)
+        object.__setattr__(self, "uniform", self.start.astimezone().utcoffset() == self.offset
+                           and last.astimezone().utcoffset() == self.offset)
+
+    def has_offset_at(self, now: datetime) -> bool:
+        """Whether the local UTC offset at `now` is this day's: surely, without converting `now`, while
+        the zone is the one the day was worked out in and keeps one offset all day."""
+        return (self.uniform and self.zone == _zone()) or now.astimezone().utcoffset() == self.offset
+
+
+def _zone() -> tuple:
+    """What names the local time zone: the TZ variable (the C library reads it at each conversion) and
+    the names Python's time module read at its last `time.tzset()`."""
+    return os.environ.get("TZ"), time.tzname
 
 
 def _capped(count: int, exact: bool, cap: int) -> int | None:
@@ -143,9 +162,10 @@ class Session:
         leaves the day it was worked out for, the day's start hour changes (the settings can change
         mid-session) or the local UTC offset at `now` does (the only thing of the time zone that
         `study_day_start` reads): each step of a rating asks, each at its own moment."""
-        day, hour, offset = self._day_memo, self.rollover_hour, now.astimezone().utcoffset()
-        if day is None or not (day.start <= now < day.end) or day.hour != hour or day.offset != offset:
-            day = self._day_memo = _StudyDay(study_day_start(now, hour), study_day_end(now, hour), hour, offset)
+        day, hour = self._day_memo, self.rollover_hour
+        if day is None or not (day.start <= now < day.end) or day.hour != hour or not day.has_offset_at(now):
+            day = self._day_memo = _StudyDay(study_day_start(now, hour), study_day_end(now, hour), hour,
+                                             now.astimezone().utcoffset())
         return day
 
     def limits_left(self, now: datetime) -> tuple[int, int]:
