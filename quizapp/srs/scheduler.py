@@ -112,7 +112,16 @@ def format_setting(key: str, value: Any) -> str:
     return str(value)
 
 
-_fuzz = threading.local()  # the key of the review being scheduled on this thread, and its generator
+class _FuzzState(threading.local):
+    """Per thread: the key of the review being scheduled, its generator and how many numbers it drew
+    (class attributes are each thread's starting values: no getattr with a default per access)."""
+
+    key: str | None = None
+    rng: random.Random | None = None
+    drawn: int = 0
+
+
+_fuzz = _FuzzState()
 
 
 def _fuzz_draw() -> float:
@@ -120,7 +129,7 @@ def _fuzz_draw() -> float:
     draws of a generator seeded with the review's key, made on the first draw: the same numbers
     `random.seed(key)` gives the global generator, at no cost for the reviews that draw none (every
     learning step); outside, the global generator, as fsrs would."""
-    key = getattr(_fuzz, "key", None)
+    key = _fuzz.key
     if key is None:
         return random.random()
     if _fuzz.drawn == 0:  # the first number: a preview of a review card fuzzes three ratings from one key
@@ -164,7 +173,7 @@ class _seeded_fuzz:
             self.outer = random.getstate()
             random.seed(self.key)
             return
-        self.outer = getattr(_fuzz, "key", None), getattr(_fuzz, "rng", None), getattr(_fuzz, "drawn", 0)
+        self.outer = _fuzz.key, _fuzz.rng, _fuzz.drawn
         _fuzz.key, _fuzz.rng, _fuzz.drawn = self.key, None, 0
 
     def __exit__(self, *exc: object) -> None:

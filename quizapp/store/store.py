@@ -407,17 +407,7 @@ class Store:
         first new card (while `new_left`), else a learning card due within `ahead`. The same choice
         as `next_learning`, `next_review`, `next_new` and `next_learning(ahead)` in turn (coalesce
         stops at the first that finds one), without four statements' overhead."""
-        learning = ("SELECT s.card_id FROM schedule s INDEXED BY schedule_learning "
-                    f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due <= {{}} AND {AVAILABLE} AND {IN_TOPIC} "
-                    "ORDER BY s.due LIMIT 1")
-        chosen = (
-            f"SELECT coalesce(({learning.format(':now')}), "
-            f"(SELECT s.card_id FROM schedule s INDEXED BY schedule_review WHERE :reviews_left > 0 AND s.reps > 0 "
-            f"AND s.state = 2 AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC} ORDER BY s.due LIMIT 1), "
-            f"(SELECT s.card_id FROM schedule s INDEXED BY schedule_new WHERE :new_left > 0 AND s.reps = 0 "
-            f"AND {AVAILABLE} AND {IN_TOPIC} ORDER BY s.deck_origin, s.deck_position LIMIT 1), "
-            f"({learning.format(':ahead')}))")
-        rows = self._rows(f"{CARD_SELECT} WHERE c.id = ({chosen})",
+        rows = self._rows(NEXT_QUEUED,
                           {"now": now, "day_end": day_end, "ahead": ahead, "topic": topic, "new_left": new_left,
                            "reviews_left": reviews_left})
         return _decode_card(rows[0]) if rows else None
@@ -617,6 +607,18 @@ def reviewed_due(condition: str, columns: str = "s.card_id, s.due", tail: str = 
 
 CARD_SELECT = ("SELECT c.*, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review, s.reps, s.lapses, "
                "s.suspended, s.buried_until, s.flag FROM cards c JOIN schedule s ON s.card_id = c.id")
+_LEARNING_BY = ("SELECT s.card_id FROM schedule s INDEXED BY schedule_learning "
+                f"WHERE s.reps > 0 AND s.state IN (1, 3) AND s.due <= {{}} AND {AVAILABLE} AND {IN_TOPIC} "
+                "ORDER BY s.due LIMIT 1")
+# `Store.next_queued`'s statement, made once (a 1.5 KB text built per call is also hashed afresh
+# for the statement cache)
+NEXT_QUEUED = (
+    f"{CARD_SELECT} WHERE c.id = (SELECT coalesce(({_LEARNING_BY.format(':now')}), "
+    f"(SELECT s.card_id FROM schedule s INDEXED BY schedule_review WHERE :reviews_left > 0 AND s.reps > 0 "
+    f"AND s.state = 2 AND s.due < :day_end AND {AVAILABLE} AND {IN_TOPIC} ORDER BY s.due LIMIT 1), "
+    f"(SELECT s.card_id FROM schedule s INDEXED BY schedule_new WHERE :new_left > 0 AND s.reps = 0 "
+    f"AND {AVAILABLE} AND {IN_TOPIC} ORDER BY s.deck_origin, s.deck_position LIMIT 1), "
+    f"({_LEARNING_BY.format(':ahead')})))")
 SYNC_CHUNK = 2000
 # New cards' schedule rows (ids as a JSON list) in one statement per chunk, copied from their `cards`
 # rows. executemany runs the statement once per row, and each run sets up every insert trigger's
