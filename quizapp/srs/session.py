@@ -14,7 +14,6 @@ filtered deck; its ratings are ordinary reviews.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -108,9 +107,10 @@ class _StudyDay:
 
 
 def _zone() -> tuple:
-    """What names the local time zone: the TZ variable (the C library reads it at each conversion) and
-    the names Python's time module read at its last `time.tzset()`."""
-    return os.environ.get("TZ"), time.tzname
+    """The local time zone as Python last read it: `datetime.astimezone()` converts with the C
+    library's `localtime_r`, which uses the zone read at the last `tzset()` (not the TZ variable of
+    the moment), and `time.tzset()` sets these too."""
+    return time.tzname, time.timezone, time.altzone, time.daylight
 
 
 def _capped(count: int, exact: bool, cap: int) -> int | None:
