@@ -286,6 +286,16 @@ def test_a_read_only_database_with_pending_index_rows_still_finds_every_card(sto
     assert ids(store, clock, "tensor") == ["tensor", "matrix"] and pending(store) == set()
 
 
+def test_writing_the_pending_index_rows_stops_between_chunks_when_asked(store, deck_dir, clock):
+    """The app quitting stops its background writer after the chunk in hand; the rest stay pending and
+    the next text search writes them."""
+    sync_path(store, deck_dir)
+    asked = []
+    assert store.index_pending(chunk=2, stop=lambda: asked.append(1) or len(asked) > 1) == 2
+    assert len(pending(store)) == 1 and len(_index_rows(store)[0]) == 2
+    assert ids(store, clock, "saturate") == ["relu"] and pending(store) == set()
+
+
 def test_the_count_of_a_cut_listing_writes_the_pending_index_rows_too(store, deck_dir, clock):
     sync_path(store, deck_dir)
     assert Browse(store).count(CardFilter(text="n dimensional"), to_iso(clock()), to_iso(clock())) == 1

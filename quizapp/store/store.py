@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from quizapp.content.model import Card, Problem
 from quizapp.store.card_counts import COUNT_NEW
@@ -328,12 +328,13 @@ class Store:
         except sqlite3.Error as exc:
             raise _translate_error(self.path, exc) from None
 
-    def index_pending(self, chunk: int = PENDING_CHUNK) -> int:
+    def index_pending(self, chunk: int = PENDING_CHUNK, stop: Callable[[], bool] | None = None) -> int:
         """Write the search index rows of every card a sync added without them, `chunk` cards per
         transaction (a rating in another window waits for one chunk at most); how many. Cheap when
-        there are none: one read, no write lock."""
+        there are none: one read, no write lock. `stop` is asked before each chunk (the app quitting
+        does not wait for the rest: they stay pending)."""
         done = 0
-        while self.index_is_pending():
+        while self.index_is_pending() and not (stop is not None and stop()):
             with self._transaction() as conn:
                 done += index_some(conn, chunk)
         return done

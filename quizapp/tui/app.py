@@ -40,10 +40,15 @@ class CardShown(Message):
 
 
 def _write_pending_index(path: Path) -> int:
-    """In a worker thread: its own connection (a sqlite3 connection stays in the thread that made it)."""
+    """In a worker thread: its own connection (a sqlite3 connection stays in the thread that made it).
+    Stops between chunks once the worker is cancelled (the app quitting cancels it): a quit never
+    waits for a big deck's whole index."""
+    from textual.worker import get_current_worker
+
+    worker = get_current_worker()
     store = Store(path)
     try:
-        return store.index_pending()
+        return store.index_pending(stop=lambda: worker.is_cancelled)
     finally:
         store.close()
 
