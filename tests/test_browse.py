@@ -286,6 +286,20 @@ def test_a_read_only_database_with_pending_index_rows_still_finds_every_card(sto
     assert ids(store, clock, "tensor") == ["tensor", "matrix"] and pending(store) == set()
 
 
+def test_a_search_while_another_window_holds_the_write_lock_still_finds_pending_cards(db_path, deck_dir, clock):
+    store = Store(db_path, timeout=0.05)
+    other = sqlite3.connect(db_path)
+    try:
+        sync_path(store, deck_dir)
+        other.execute("BEGIN IMMEDIATE")  # another window in the middle of a write
+        assert ids(store, clock, "saturate") == ["relu"] and len(pending(store)) == 3
+        other.rollback()
+        assert ids(store, clock, "saturate") == ["relu"] and pending(store) == set()
+    finally:
+        other.close()
+        store.close()
+
+
 def test_writing_the_pending_index_rows_stops_between_chunks_when_asked(store, deck_dir, clock):
     """The app quitting stops its background writer after the chunk in hand; the rest stay pending and
     the next text search writes them."""

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from quizapp.store.store import NEW_STATE, DatabaseReadOnly, Store, reviewed_due
+from quizapp.store.store import NEW_STATE, DatabaseLocked, DatabaseReadOnly, Store, reviewed_due
 
 STATUSES = ("new", "learning", "review", "relearning", "suspended", "buried")
 
@@ -105,12 +105,13 @@ class Browse:
     def _index_pending(self, query: CardFilter) -> bool:
         """A text search first writes the index rows of cards a sync added without them (in their own
         transactions), so it finds every card; one cheap read when there are none. False when they
-        cannot be written (a read-only database): the search then reads those cards' text itself."""
+        cannot be written now (a read-only database, or another window holding the write lock past the
+        timeout): the search then reads those cards' text itself."""
         if match_expression(query.text) is None:
             return True
         try:
             self.store.index_pending()
-        except DatabaseReadOnly:
+        except (DatabaseReadOnly, DatabaseLocked):
             return False
         return True
 
